@@ -1,0 +1,296 @@
+/**
+ * The Kafka wire primitives: a bounded Reader over untrusted bytes and a growable Writer.
+ *
+ * Reader rule: every length is checked against the bytes that remain AND a {@link ProtocolLimits}
+ * maximum before anything is allocated; a failed check throws StreamBusError("MALFORMED_FRAME").
+ * `bytes` and `records` come back as subarrays of the input (no copy): they stay valid only while the
+ * input buffer is not reused. UUIDs are base64url strings (see uuid.ts).
+ */
+import { StreamBusError, assert } from "./errors.ts";
+import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from "./limits.ts";
+import { uuidToBytes, uuidToString } from "./uuid.ts";
+import { readUnsignedVarint, sizeOfUnsignedVarint, writeUnsignedVarint } from "./varint.ts";
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+function malformed(message: string): StreamBusError {
+  return new StreamBusError("MALFORMED_FRAME", message);
+}
+
+/** Reads Kafka primitives from `buf[pos, end)`, never past `end`. */
+export class Reader {
+  readonly buf: Uint8Array;
+  readonly end: number;
+  readonly limits: ProtocolLimits;
+  pos: number;
+  readonly #view: DataView;
+  /** `buf` cut at `end`, so the varint reader cannot run past our range. */
+  readonly #bounded: Uint8Array;
+
+  constructor(buf: Uint8Array, limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS, start = 0, end = buf.length) {
+    assert(start >= 0 && start <= end && end <= buf.length, "reader range lies inside the buffer");
+    this.buf = buf;
+    this.limits = limits;
+    this.pos = start;
+    this.end = end;
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#bounded = end === buf.length ? buf : buf.subarray(0, end);
+  }
+
+  /** Bytes left to read. */
+  remaining(): number {
+    return this.end - this.pos;
+  }
+
+  #take(byteCount: number, what: string): number {
+    const at = this.pos;
+    if (byteCount > this.end - at) throw malformed(`${what} needs ${byteCount} bytes but ${this.end - at} remain`);
+    this.pos = at + byteCount;
+    return at;
+  }
+
+  int8(): number { return this.#view.getInt8(this.#take(1, "int8")); }
+  int16(): number { return this.#view.getInt16(this.#take(2, "int16")); }
+  uint16(): number { return this.#view.getUint16(this.#take(2, "uint16")); }
+  int32(): number { return this.#view.getInt32(this.#take(4, "int32")); }
+  uint32(): number { return this.#view.getUint32(this.#take(4, "uint32")); }
+  int64(): bigint { return this.#view.getBigInt64(this.#take(8, "int64")); }
+  float64(): number { return this.#view.getFloat64(this.#take(8, "float64")); }
+  /** Any non-zero byte is true, as Kafka reads it. */
+  bool(): boolean { return this.buf[this.#take(1, "bool")] !== 0; }
+
+  unsignedVarint(): number {
+    if (this.pos >= this.end) throw malformed("varint needs 1 byte but 0 remain");
+    const r = readUnsignedVarint(this.#bounded, this.pos);
+    this.pos = r.next;
+    return r.value;
+  }
+
+  uuid(): string { return uuidToString(this.buf, this.#take(16, "uuid")); }
+
+  /** Checks a decoded length against the remaining bytes and `maxBytes`, then takes the bytes. */
+  #lengthChecked(byteCount: number, maxBytes: number, what: string): number {
+    if (byteCount > maxBytes) throw malformed(`${what} length ${byteCount} exceeds the limit of ${maxBytes} bytes`);
+    return this.#take(byteCount, what);
+  }
+
+  #utf8(byteCount: number): string {
+    const at = this.#lengthChecked(byteCount, this.limits.maxStringBytes, "string");
+    const buf = this.buf;
+    // Short ASCII strings (topic names, client ids) are the common case; skip the decoder call for them.
+    if (byteCount <= 64) {
+      let s = "";
+      for (let i = at; i < at + byteCount; i++) {
+        const c = buf[i]!;
+        if (c >= 0x80) return this.#decodeUtf8(at, byteCount);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.#decodeUtf8(at, byteCount);
+  }
+
+  #decodeUtf8(at: number, byteCount: number): string {
+    try {
+      return utf8Decoder.decode(this.buf.subarray(at, at + byteCount));
+    } catch {
+      throw malformed("string is not valid UTF-8");
+    }
+  }
+
+  /** int16 length; -1 (null) is rejected. */
+  string(): string {
+    const n = this.int16();
+    if (n < 0) throw malformed(`non-nullable string has length ${n}`);
+    return this.#utf8(n);
+  }
+
+  /** int16 length; -1 is null. */
+  nullableString(): string | null {
+    const n = this.int16();
+    if (n === -1) return null;
+    if (n < 0) throw malformed(`string has negative length ${n}`);
+    return this.#utf8(n);
+  }
+
+  /** Unsigned varint length + 1; 0 (null) is rejected. */
+  compactString(): string {
+    const n = this.unsignedVarint() - 1;
+    if (n < 0) throw malformed("non-nullable compact string is null");
+    return this.#utf8(n);
+  }
+
+  /** Unsigned varint length + 1; 0 is null. */
+  compactNullableString(): string | null {
+    const n = this.unsignedVarint() - 1;
+    return n < 0 ? null : this.#utf8(n);
+  }
+
+  #bytes(byteCount: number): Uint8Array {
+    const at = this.#lengthChecked(byteCount, this.limits.maxBytesFieldBytes, "bytes");
+    return this.buf.subarray(at, at + byteCount);
+  }
+
+  /** int32 length; -1 (null) is rejected. A subarray of the input. */
+  bytes(): Uint8Array {
+    const n = this.int32();
+    if (n < 0) throw malformed(`non-nullable bytes has length ${n}`);
+    return this.#bytes(n);
+  }
+
+  /** int32 length; -1 is null. A subarray of the input. */
+  nullableBytes(): Uint8Array | null {
+    const n = this.int32();
+    if (n === -1) return null;
+    if (n < 0) throw malformed(`bytes has negative length ${n}`);
+    return this.#bytes(n);
+  }
+
+  /** Unsigned varint length + 1; 0 (null) is rejected. */
+  compactBytes(): Uint8Array {
+    const n = this.unsignedVarint() - 1;
+    if (n < 0) throw malformed("non-nullable compact bytes is null");
+    return this.#bytes(n);
+  }
+
+  /** Unsigned varint length + 1; 0 is null. */
+  compactNullableBytes(): Uint8Array | null {
+    const n = this.unsignedVarint() - 1;
+    return n < 0 ? null : this.#bytes(n);
+  }
+
+  /** Exactly `byteCount` raw bytes (used for unknown tagged fields). A subarray of the input. */
+  raw(byteCount: number): Uint8Array {
+    return this.#bytes(byteCount);
+  }
+
+  #checkCount(count: number, minElementBytes: number): number {
+    if (count > this.limits.maxArrayLength) throw malformed(`array length ${count} exceeds the limit of ${this.limits.maxArrayLength}`);
+    // Every element takes at least minElementBytes, so a count the remaining bytes cannot hold is a lie.
+    if (count * minElementBytes > this.end - this.pos) {
+      throw malformed(`array of ${count} elements needs at least ${count * minElementBytes} bytes but ${this.end - this.pos} remain`);
+    }
+    return count;
+  }
+
+  /** int32 element count; -1 means null (the caller decides whether null is allowed). */
+  arrayLength(minElementBytes: number): number {
+    const n = this.int32();
+    if (n === -1) return -1;
+    if (n < 0) throw malformed(`array has negative length ${n}`);
+    return this.#checkCount(n, minElementBytes);
+  }
+
+  /** Unsigned varint count + 1; returns -1 for null. */
+  compactArrayLength(minElementBytes: number): number {
+    const n = this.unsignedVarint() - 1;
+    return n < 0 ? -1 : this.#checkCount(n, minElementBytes);
+  }
+
+  /** Element count of a tagged-field section, checked against maxTaggedFieldCount (each field takes >= 2 bytes). */
+  taggedFieldCount(): number {
+    const n = this.unsignedVarint();
+    if (n > this.limits.maxTaggedFieldCount) throw malformed(`${n} tagged fields exceed the limit of ${this.limits.maxTaggedFieldCount}`);
+    if (n * 2 > this.end - this.pos) throw malformed(`${n} tagged fields cannot fit in ${this.end - this.pos} bytes`);
+    return n;
+  }
+}
+
+/** Writes Kafka primitives into a buffer that doubles as needed. */
+export class Writer {
+  #buf: Uint8Array;
+  #view: DataView;
+  pos = 0;
+
+  constructor(initialBytes = 256) {
+    this.#buf = new Uint8Array(initialBytes);
+    this.#view = new DataView(this.#buf.buffer);
+  }
+
+  #ensure(byteCount: number): number {
+    const at = this.pos;
+    if (at + byteCount > this.#buf.length) {
+      let size = this.#buf.length * 2;
+      while (size < at + byteCount) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.#buf.subarray(0, at));
+      this.#buf = grown;
+      this.#view = new DataView(grown.buffer);
+    }
+    this.pos = at + byteCount;
+    return at;
+  }
+
+  // `at` is taken before touching #view/#buf: #ensure may replace them when it grows the buffer.
+  int8(v: number): void { const at = this.#ensure(1); this.#view.setInt8(at, v); }
+  int16(v: number): void { const at = this.#ensure(2); this.#view.setInt16(at, v); }
+  uint16(v: number): void { const at = this.#ensure(2); this.#view.setUint16(at, v); }
+  int32(v: number): void { const at = this.#ensure(4); this.#view.setInt32(at, v); }
+  uint32(v: number): void { const at = this.#ensure(4); this.#view.setUint32(at, v); }
+  int64(v: bigint): void { const at = this.#ensure(8); this.#view.setBigInt64(at, v); }
+  float64(v: number): void { const at = this.#ensure(8); this.#view.setFloat64(at, v); }
+  bool(v: boolean): void { const at = this.#ensure(1); this.#buf[at] = v ? 1 : 0; }
+
+  unsignedVarint(v: number): void {
+    const at = this.#ensure(sizeOfUnsignedVarint(v));
+    writeUnsignedVarint(this.#buf, at, v);
+  }
+
+  uuid(id: string): void { const at = this.#ensure(16); uuidToBytes(id, this.#buf, at); }
+
+  /** Appends raw bytes. */
+  raw(bytes: Uint8Array): void { const at = this.#ensure(bytes.length); this.#buf.set(bytes, at); }
+
+  /** Overwrites an int32 written earlier (length prefixes). */
+  patchInt32(at: number, v: number): void {
+    assert(at >= 0 && at + 4 <= this.pos, "patch lies inside written bytes");
+    this.#view.setInt32(at, v);
+  }
+
+  #utf8(s: string, compact: boolean, maxBytes: number): void {
+    const byteCount = utf8ByteLength(s);
+    if (byteCount > maxBytes) throw new StreamBusError("LIMIT_EXCEEDED", `string of ${byteCount} bytes exceeds ${maxBytes}`);
+    if (compact) this.unsignedVarint(byteCount + 1);
+    else this.int16(byteCount);
+    const at = this.#ensure(byteCount);
+    if (byteCount === s.length) {
+      for (let i = 0; i < byteCount; i++) this.#buf[at + i] = s.charCodeAt(i);
+    } else {
+      utf8Encoder.encodeInto(s, this.#buf.subarray(at, at + byteCount));
+    }
+  }
+
+  string(s: string): void { this.#utf8(s, false, 0x7fff); }
+  nullableString(s: string | null): void { if (s === null) this.int16(-1); else this.#utf8(s, false, 0x7fff); }
+  compactString(s: string): void { this.#utf8(s, true, 0x7ffffffe); }
+  compactNullableString(s: string | null): void { if (s === null) this.unsignedVarint(0); else this.#utf8(s, true, 0x7ffffffe); }
+
+  bytes(b: Uint8Array): void { this.int32(b.length); this.raw(b); }
+  nullableBytes(b: Uint8Array | null): void { if (b === null) this.int32(-1); else this.bytes(b); }
+  compactBytes(b: Uint8Array): void { this.unsignedVarint(b.length + 1); this.raw(b); }
+  compactNullableBytes(b: Uint8Array | null): void { if (b === null) this.unsignedVarint(0); else this.compactBytes(b); }
+
+  /** int32 count, or -1 for null. */
+  arrayLength(n: number): void { this.int32(n); }
+  /** Unsigned varint count + 1, or 0 for null (pass -1). */
+  compactArrayLength(n: number): void { this.unsignedVarint(n + 1); }
+
+  /** The written bytes (a view of the internal buffer: do not keep writing after taking it). */
+  finish(): Uint8Array { return this.#buf.subarray(0, this.pos); }
+}
+
+/** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, as TextEncoder writes them). */
+export function utf8ByteLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 2 UTF-16 units become 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
