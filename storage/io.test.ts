@@ -1,0 +1,63 @@
+/** One contract suite run against both StorageIO implementations, plus the lazy model's power-cut behaviour. */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RealIO, createStorageIO, type StorageIO } from "./io.ts";
+import { LazyIO } from "./io-lazy.ts";
+
+let dir: string;
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "sb-io-")); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+for (const [name, make] of [["real", () => new RealIO()], ["lazy", () => new LazyIO(new RealIO())]] as const) {
+  describe(`StorageIO contract: ${name}`, () => {
+    test("write, read back, size, truncate, rename, unlink, readdir, stat", async () => {
+      const io: StorageIO = make();
+      const p = join(dir, "a");
+      const f = await io.open(p, "create");
+      await f.write(Buffer.from("hello world"), 0);
+      await f.write(Buffer.from("HELLO"), 0);
+      expect(await f.sizeBytes()).toBe(11);
+      const buf = Buffer.alloc(20);
+      expect(await f.read(buf, 0, 20, 0)).toBe(11);
+      expect(buf.subarray(0, 11).toString()).toBe("HELLO world");
+      await f.truncate(5);
+      expect(await f.read(buf, 0, 20, 0)).toBe(5);
+      await f.write(Buffer.from("!"), 7); // leaves a hole of zeros
+      expect(await f.read(buf, 0, 20, 0)).toBe(8);
+      expect([...buf.subarray(5, 8)]).toEqual([0, 0, 33]);
+      await f.datasync();
+      await f.close();
+      await io.rename(p, join(dir, "b"));
+      expect((await io.stat(join(dir, "b")))?.sizeBytes).toBe(8);
+      expect(await io.stat(p)).toBeNull();
+      expect(await io.readdir(dir)).toEqual(["b"]);
+      await io.fsyncDir(dir);
+      await io.unlink(join(dir, "b"));
+      expect(await io.readdir(dir)).toEqual([]);
+    });
+  });
+}
+
+test("lazy io keeps unsynced bytes in memory only; datasync makes them real", async () => {
+  const io = new LazyIO(new RealIO());
+  const p = join(dir, "x");
+  const f = await io.open(p, "create");
+  await f.write(Buffer.from("synced"), 0);
+  await f.datasync();
+  await f.write(Buffer.from("-lost"), 6);
+  expect(readFileSync(p).toString()).toBe("synced"); // what a power cut would leave
+  const buf = Buffer.alloc(11);
+  expect(await f.read(buf, 0, 11, 0)).toBe(11); // the process itself sees its writes
+  expect(buf.toString()).toBe("synced-lost");
+  await f.datasync();
+  expect(readFileSync(p).toString()).toBe("synced-lost");
+  await f.close();
+});
+
+test("createStorageIO is real unless asked for lazy explicitly", async () => {
+  expect((await createStorageIO()).unsafeLazy).toBe(false);
+  expect((await createStorageIO({ env: { STREAMBUS_UNSAFE_LAZY_IO: "1" } })).unsafeLazy).toBe(true);
+  expect((await createStorageIO({ unsafeLazy: true })).unsafeLazy).toBe(true);
+});

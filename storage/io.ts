@@ -1,0 +1,145 @@
+/**
+ * The one file-I/O port of StreamBus storage. The partition log, the cleaner and the Raft log do every
+ * file operation through {@link StorageIO}, so tests can swap the real disk for the lazy (power-cut)
+ * model in io-lazy.ts without touching the code under test.
+ *
+ * Contract (both implementations):
+ * - All calls are async; none blocks the event loop (fsync included).
+ * - `write` writes every byte or throws (an ENOSPC part-way leaves a partial write: callers truncate back).
+ * - Data is durable only after `datasync`/`fsync` of the file; a new, renamed or deleted directory entry is
+ *   durable only after `fsyncDir` of its directory.
+ * - Paths are absolute or relative to the process; callers join them under an injected root.
+ */
+import * as fsp from "node:fs/promises";
+import { constants } from "node:fs";
+
+/** An open file. Positions are byte offsets from the start of the file. */
+export interface StorageFile {
+  readonly path: string;
+  /** Reads up to `length` bytes at `position` into `buf[offset..]`; returns the bytes read (0 at end of file). */
+  read(buf: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /** Writes all of `buf` at `position`. Throws on failure (the file may then hold a partial write). */
+  write(buf: Uint8Array, position: number): Promise<void>;
+  /** Makes written data (and the size) durable, like fdatasync(2). */
+  datasync(): Promise<void>;
+  /** Makes written data and all metadata durable, like fsync(2). */
+  fsync(): Promise<void>;
+  truncate(lengthBytes: number): Promise<void>;
+  sizeBytes(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** How to open a file: read only, read-write of an existing file, or read-write creating it if absent. */
+export type OpenMode = "r" | "rw" | "create";
+
+export interface FileStat {
+  sizeBytes: number;
+  mtimeMs: number;
+  isDirectory: boolean;
+}
+
+/** Every file-system operation storage needs. See the module doc for the durability contract. */
+export interface StorageIO {
+  /** True for the test-only lazy implementation. Shown in logs so nobody mistakes it for a durable setup. */
+  readonly unsafeLazy: boolean;
+  open(path: string, mode: OpenMode): Promise<StorageFile>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Names (not paths) in a directory. */
+  readdir(dir: string): Promise<string[]>;
+  mkdir(dir: string): Promise<void>;
+  /** Removes a directory and everything in it. */
+  rmdir(dir: string): Promise<void>;
+  /** Null when the path does not exist. */
+  stat(path: string): Promise<FileStat | null>;
+  /** Makes directory entries (create, rename, unlink) in `dir` durable. */
+  fsyncDir(dir: string): Promise<void>;
+}
+
+class RealFile implements StorageFile {
+  constructor(readonly path: string, private readonly fh: fsp.FileHandle) {}
+
+  async read(buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(buf, offset, length, position);
+    return bytesRead;
+  }
+
+  async write(buf: Uint8Array, position: number): Promise<void> {
+    let done = 0;
+    while (done < buf.byteLength) {
+      const { bytesWritten } = await this.fh.write(buf, done, buf.byteLength - done, position + done);
+      // A zero-byte write would loop forever; the kernel reports ENOSPC instead, but be explicit.
+      if (bytesWritten <= 0) throw Object.assign(new Error(`write of ${this.path} made no progress`), { code: "ENOSPC" });
+      done += bytesWritten;
+    }
+  }
+
+  datasync(): Promise<void> { return this.fh.datasync(); }
+  fsync(): Promise<void> { return this.fh.sync(); }
+  truncate(lengthBytes: number): Promise<void> { return this.fh.truncate(lengthBytes); }
+  async sizeBytes(): Promise<number> { return (await this.fh.stat()).size; }
+  close(): Promise<void> { return this.fh.close(); }
+}
+
+/** The real disk, through node:fs/promises (runs syscalls off the event loop thread). */
+export class RealIO implements StorageIO {
+  readonly unsafeLazy = false;
+
+  async open(path: string, mode: OpenMode): Promise<StorageFile> {
+    const flags = mode === "r" ? constants.O_RDONLY : mode === "rw" ? constants.O_RDWR : constants.O_RDWR | constants.O_CREAT;
+    return new RealFile(path, await fsp.open(path, flags, 0o644));
+  }
+  rename(from: string, to: string): Promise<void> { return fsp.rename(from, to); }
+  unlink(path: string): Promise<void> { return fsp.unlink(path); }
+  readdir(dir: string): Promise<string[]> { return fsp.readdir(dir); }
+  async mkdir(dir: string): Promise<void> { await fsp.mkdir(dir, { recursive: true }); }
+  rmdir(dir: string): Promise<void> { return fsp.rm(dir, { recursive: true, force: true }); }
+
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      const s = await fsp.stat(path);
+      return { sizeBytes: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+  }
+
+  async fsyncDir(dir: string): Promise<void> {
+    const fh = await fsp.open(dir, constants.O_RDONLY);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/** Env var that switches child processes to the lazy, NOT durable, test-only I/O. Never set it in production. */
+export const UNSAFE_LAZY_IO_ENV = "STREAMBUS_UNSAFE_LAZY_IO";
+
+export interface CreateIOOptions {
+  /** Test only: keep written bytes in memory until datasync/fsync, so a SIGKILL acts like a power cut. */
+  unsafeLazy?: boolean;
+  /** Where to read {@link UNSAFE_LAZY_IO_ENV} from; defaults to an empty environment (explicit opt-in). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Picks the I/O implementation: real unless `unsafeLazy` is set or the given env has
+ * `STREAMBUS_UNSAFE_LAZY_IO=1`.
+ *
+ * @example
+ * const io = await createStorageIO({ env: process.env }); // lazy only if the test harness asked for it
+ */
+export async function createStorageIO(options: CreateIOOptions = {}): Promise<StorageIO> {
+  const lazy = options.unsafeLazy === true || options.env?.[UNSAFE_LAZY_IO_ENV] === "1";
+  if (!lazy) return new RealIO();
+  const { LazyIO } = await import("./io-lazy.ts");
+  return new LazyIO(new RealIO());
+}
+
+/** True when `e` is a Node errno error with this code. */
+export function isErrno(e: unknown, code: string): boolean {
+  return typeof e === "object" && e !== null && (e as NodeJS.ErrnoException).code === code;
+}

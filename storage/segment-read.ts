@@ -1,0 +1,138 @@
+/**
+ * Reads inside one segment: offset -> index entry -> short scan of batch headers -> a byte range of whole
+ * batches, each CRC-checked before it is served. Also the timestamp lookup. Memory per read is bounded by
+ * the read chunk (about maxBytes), never the segment.
+ */
+import { BATCH_HEADER_BYTES, Offsets, validateBatch } from "../protocol/batch-header.ts";
+import { isStreamBusError } from "../protocol/errors.ts";
+import { readFully, scanBatches } from "./batch-scan.ts";
+import type { StorageFile } from "./io.ts";
+import type { Segment } from "./segment.ts";
+
+/** Bad bytes found while reading: the log reports the path and position and goes offline. */
+export class SegmentCorruption extends Error {
+  constructor(readonly path: string, readonly position: number, readonly reason: string) {
+    super(`corrupt log file ${path} at byte ${position}: ${reason}`);
+    this.name = "SegmentCorruption";
+  }
+}
+
+/** The index pointed at a position that does not hold the batch it claims; the log rebuilds the index. */
+export class IndexMismatch extends Error {
+  constructor(path: string) {
+    super(`index of ${path} disagrees with the log`);
+    this.name = "IndexMismatch";
+  }
+}
+
+export interface ReadLimits {
+  maxBytes: number;
+  /** Stop before the first batch whose base offset is at or above this (the HW or LEO). */
+  maxOffset: bigint;
+  /** Bytes of the segment that may be read (written and visible). */
+  endPosition: number;
+  /** Offset after the segment: the next segment's base, or the log end for the active one. */
+  segmentEndOffset: bigint;
+  maxBatchBytes: number;
+  verify: boolean;
+}
+
+const CHUNK_BYTES_MIN = 16 << 10;
+const CHUNK_BYTES_MAX = 16 << 20;
+
+/** Whole batches from `seg` covering `offset` onwards, or null when the segment holds nothing at or after it. */
+export async function readSegment(seg: Segment, file: StorageFile, offset: bigint, lim: ReadLimits): Promise<{ bytes: Uint8Array; lastOffset: bigint } | null> {
+  const rel = offset > seg.baseOffset ? Number(offset - seg.baseOffset) : 0;
+  const entry = seg.index.lookup(rel);
+  let pos = entry.position;
+  let checkEntry = entry.relOffset > 0;
+  let prevNext = seg.baseOffset + BigInt(entry.relOffset);
+  const chunkBytes = Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, lim.maxBytes + seg.indexIntervalBytes));
+  while (pos < lim.endPosition) {
+    const buf = Buffer.allocUnsafe(Math.min(chunkBytes, lim.endPosition - pos));
+    const n = await readFully(file, buf, buf.byteLength, pos);
+    let p = 0;
+    let start = -1;
+    let end = -1;
+    let lastOffset = -1n;
+    let stoppedAtMax = false;
+    while (p + BATCH_HEADER_BYTES <= n) {
+      const base = buf.readBigInt64BE(p + Offsets.baseOffset);
+      const size = buf.readInt32BE(p + Offsets.batchLength) + 12;
+      const last = base + BigInt(buf.readInt32BE(p + Offsets.lastOffsetDelta));
+      if (checkEntry) {
+        // The index is a cache: if its entry does not point at the batch it names, rebuild it, not fail.
+        if (base !== seg.baseOffset + BigInt(entry.relOffset)) throw new IndexMismatch(seg.logPath);
+        checkEntry = false;
+      }
+      if (size < BATCH_HEADER_BYTES || size > lim.maxBatchBytes || pos + p + size > lim.endPosition) {
+        throw new SegmentCorruption(seg.logPath, pos + p, `invalid batch length ${size}`);
+      }
+      // baseOffset is outside the CRC: check it against its neighbours so a damaged one is never served or skipped.
+      if (base < prevNext || last < base || last >= lim.segmentEndOffset) {
+        throw new SegmentCorruption(seg.logPath, pos + p, `batch offsets ${base}..${last} out of order (expected from ${prevNext}, below ${lim.segmentEndOffset})`);
+      }
+      prevNext = last + 1n;
+      if (base >= lim.maxOffset) {
+        stoppedAtMax = true;
+        break;
+      }
+      if (last < offset) {
+        p += size;
+        continue;
+      }
+      if (start >= 0 && p + size - start > lim.maxBytes) break;
+      if (p + size > n) {
+        if (start >= 0) break;
+        // The first wanted batch is larger than the chunk: Kafka serves it whole anyway.
+        const big = Buffer.allocUnsafe(size);
+        if ((await readFully(file, big, size, pos + p)) !== size) throw new SegmentCorruption(seg.logPath, pos + p, "short read");
+        verifyAll(seg, big, pos + p, lim);
+        return { bytes: big, lastOffset: last };
+      }
+      if (start < 0) start = p;
+      end = p + size;
+      lastOffset = last;
+      p += size;
+    }
+    if (start >= 0) {
+      const out = end - start < buf.byteLength / 2 ? Buffer.from(buf.subarray(start, end)) : buf.subarray(start, end);
+      verifyAll(seg, out, pos + start, lim);
+      return { bytes: out, lastOffset };
+    }
+    if (stoppedAtMax) return null;
+    if (p === 0) throw new SegmentCorruption(seg.logPath, pos, "truncated batch header");
+    pos += p;
+  }
+  return null;
+}
+
+function verifyAll(seg: Segment, bytes: Uint8Array, filePosition: number, lim: ReadLimits): void {
+  if (!lim.verify) return;
+  let p = 0;
+  while (p < bytes.byteLength) {
+    try {
+      p += validateBatch(bytes, p, { maxBatchBytes: lim.maxBatchBytes }).sizeBytes;
+    } catch (e) {
+      if (isStreamBusError(e)) throw new SegmentCorruption(seg.logPath, filePosition + p, e.message);
+      throw e;
+    }
+  }
+}
+
+/** First batch in `seg` with max timestamp >= `timestampMs` and an offset >= `minOffset`. */
+export async function findByTimestamp(
+  seg: Segment, file: StorageFile, timestampMs: number, minOffset: bigint, endPosition: number, maxBatchBytes: number,
+): Promise<{ offset: bigint; timestampMs: number } | null> {
+  const rel = seg.timeIndex.lookup(timestampMs);
+  const startPosition = seg.index.lookup(rel).position;
+  let found: { offset: bigint; timestampMs: number } | null = null;
+  const r = await scanBatches(file, { startPosition, endPosition, minBaseOffset: seg.baseOffset, maxBatchBytes }, (b) => {
+    const last = b.header.baseOffset + BigInt(b.header.lastOffsetDelta);
+    if (last < minOffset || Number(b.header.maxTimestamp) < timestampMs) return true;
+    found = { offset: b.header.baseOffset > minOffset ? b.header.baseOffset : minOffset, timestampMs: Number(b.header.maxTimestamp) };
+    return false;
+  });
+  if (!found && r.invalidReason) throw new SegmentCorruption(seg.logPath, r.validEndPosition, r.invalidReason);
+  return found;
+}
