@@ -1,12 +1,15 @@
-/** Runs the broker in the foreground until SIGINT/SIGTERM. */
+/** Runs the broker in the foreground until SIGINT/SIGTERM, then shuts down gracefully. */
+import { startBrokerServer } from "../broker/broker.ts";
 import type { BrokerConfig } from "../broker/config/schema.ts";
-import { StreamBusError } from "../protocol/errors.ts";
+import { openMetadataQuorum } from "../broker/metadata-quorum.ts";
+import { createLogger } from "../protocol/logger.ts";
 import type { CliContext } from "./context.ts";
 
-export async function runBrokerCommand(_ctx: CliContext, config: BrokerConfig): Promise<void> {
-  throw new StreamBusError(
-    "NOT_AVAILABLE_YET",
-    `the config is valid (data dir ${config.dataDir}), but the Kafka-protocol broker lands with the broker issue; ` +
-      "this version ships the CLI, config, record codec and storage libraries",
-  );
+export async function runBrokerCommand(ctx: CliContext, config: BrokerConfig): Promise<void> {
+  const format = config.logging.format === "auto" ? (ctx.process.stderr.isTTY ? "pretty" : "json") : config.logging.format;
+  const log = createLogger({ level: config.logging.level, format, sink: ctx.process.stderr });
+  const running = await startBrokerServer(config, { log, openQuorum: openMetadataQuorum });
+  const signal = await ctx.stopSignal;
+  log.info("signal received", { signal });
+  await running.close();
 }

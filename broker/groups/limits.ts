@@ -1,0 +1,57 @@
+/**
+ * Limits of the group coordinator, with Kafka's broker defaults where Kafka has one, and their
+ * relationships asserted once, at load. Kafka's config names appear only in the comments.
+ */
+import { assert } from "../../protocol/errors.ts";
+
+/** Every limit of the group coordinator (units last). */
+export interface GroupLimits {
+  /** Smallest session timeout a member may ask for (group.min.session.timeout.ms). */
+  readonly sessionTimeoutMsMin: number;
+  /** Largest session timeout a member may ask for (group.max.session.timeout.ms). */
+  readonly sessionTimeoutMsMax: number;
+  /** Most members (joined plus pending) in one group (group.max.size). */
+  readonly groupMembersMax: number;
+  /** Longest group id, in UTF-8 bytes. Kafka has no limit; ours keeps keys and maps bounded. */
+  readonly groupIdBytesMax: number;
+  /** Wait before completing the first rebalance of an Empty group, so members starting together land in one generation (group.initial.rebalance.delay.ms). */
+  readonly initialRebalanceDelayMs: number;
+  /** How long a new member parked in JoinGroup is kept when the join phase does not finish (Kafka's fixed 5 minutes). */
+  readonly newMemberJoinTimeoutMs: number;
+  /** Longest metadata string on a committed offset (offset.metadata.max.bytes). */
+  readonly offsetMetadataBytesMax: number;
+  /** Most groups one coordinator holds; a join that would create one more fails with COORDINATOR_NOT_AVAILABLE. */
+  readonly groupsMax: number;
+  /** Most committed offsets one group holds. */
+  readonly offsetsPerGroupMax: number;
+}
+
+/** Kafka's defaults where Kafka has one. */
+export const DEFAULT_GROUP_LIMITS: GroupLimits = Object.freeze({
+  sessionTimeoutMsMin: 6_000,
+  sessionTimeoutMsMax: 300_000,
+  groupMembersMax: 1_000,
+  groupIdBytesMax: 255,
+  initialRebalanceDelayMs: 3_000,
+  newMemberJoinTimeoutMs: 300_000,
+  offsetMetadataBytesMax: 4_096,
+  groupsMax: 100_000,
+  offsetsPerGroupMax: 1_000_000,
+});
+
+/**
+ * Builds limits from overrides and asserts their relationships once.
+ *
+ * @example
+ * const limits = groupLimits({ initialRebalanceDelayMs: 0 }); // tests: no first-join delay
+ */
+export function groupLimits(overrides: Partial<GroupLimits> = {}): GroupLimits {
+  const limits = { ...DEFAULT_GROUP_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    assert(Number.isSafeInteger(value) && value >= 0, `${name} must be a non-negative integer, got ${value}`);
+  }
+  assert(limits.sessionTimeoutMsMin <= limits.sessionTimeoutMsMax, "sessionTimeoutMsMin <= sessionTimeoutMsMax");
+  assert(limits.groupMembersMax >= 1, "groupMembersMax >= 1");
+  assert(limits.groupIdBytesMax >= 1 && limits.groupIdBytesMax <= 0x7fff, "groupIdBytesMax fits a Kafka string");
+  return Object.freeze(limits);
+}
