@@ -31,6 +31,11 @@ export interface BrokerDeps {
   io?: StorageIO;
   /** Opens the metadata quorum in `dir` for this node. */
   openQuorum(opts: { dir: string; nodeId: number; log: Logger; io: StorageIO }): Promise<MetadataQuorum>;
+  /**
+   * TEST ONLY, UNSAFE: lazy I/O, where written bytes stay in process memory until fsync, so SIGKILL acts
+   * like a power cut (storage/io-lazy.ts). Used by the kill -9 tests; ignored when `io` is given.
+   */
+  unsafeLazyIo?: boolean;
 }
 
 export interface RunningBroker {
@@ -51,7 +56,8 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
   const startedMs = performance.now();
   const log = deps.log;
   const clock = deps.clock ?? { nowMs: () => Date.now() };
-  const io = deps.io ?? (await createStorageIO());
+  const io = deps.io ?? (await createStorageIO({ unsafeLazy: deps.unsafeLazyIo === true }));
+  if (!deps.io && deps.unsafeLazyIo) log.warn("UNSAFE TEST MODE: lazy I/O; un-synced writes live only in memory");
   const clusterId = loadOrCreateClusterId(config.dataDir, config.nodeId);
   const quorum = await deps.openQuorum({ dir: join(config.dataDir, "metadata"), nodeId: config.nodeId, log: log.child({ component: "raft" }), io });
 

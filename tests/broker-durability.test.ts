@@ -1,12 +1,12 @@
 /**
- * Durability with real processes: a librdkafka producer (acks=all) sends continuously while the broker
+ * Durability with the compiled binary and real processes: a librdkafka producer (acks=all) sends continuously while the broker
  * is killed with SIGKILL at a seeded random moment; after a restart on the same data dir every record
  * whose delivery callback succeeded reads back with its exact value. Runs with real I/O, and with the
  * storage layer's lazy I/O mode (STREAMBUS_UNSAFE_LAZY_IO=1: un-synced bytes die with the process, as in
  * a power cut), which proves that acknowledgements wait for fsync.
  */
-import { describe, expect, test } from "bun:test";
-import { type BrokerProcess, removeDir, startBrokerProcess, tempDataDir } from "./helpers/broker-process.ts";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type BrokerProcess, buildBinary, removeDir, startBrokerProcess, tempDataDir } from "./helpers/broker-process.ts";
 import { createTopicWithLibrdkafka, PYTHON, runCmd } from "./helpers/python.ts";
 
 const PRODUCER = `
@@ -41,17 +41,24 @@ function rng(seed: number): () => number {
   };
 }
 
-async function runRounds(lazy: boolean, rounds: number, seed: number): Promise<void> {
+let bin: { binary: string; dir: string };
+beforeAll(() => {
+  bin = buildBinary();
+}, 120_000);
+afterAll(() => removeDir(bin.dir));
+
+async function runRounds(lazy: boolean, rounds: number, seed: number, flushNever = false): Promise<number> {
   const random = rng(seed);
   const dataDir = tempDataDir("sb-durable-");
   const env: Record<string, string> = lazy ? { STREAMBUS_UNSAFE_LAZY_IO: "1" } : {};
+  const args = flushNever ? ["--set", "log.flush=never"] : [];
   const acked = new Set<string>();
   let broker: BrokerProcess | null = null;
   try {
-    broker = await startBrokerProcess({ dataDir, env });
+    broker = await startBrokerProcess({ dataDir, env, args, binary: bin.binary });
     await createTopicWithLibrdkafka(broker.bootstrap, "durable", 2);
     for (let round = 0; round < rounds; round++) {
-      if (!broker) broker = await startBrokerProcess({ dataDir, env });
+      if (!broker) broker = await startBrokerProcess({ dataDir, env, args, binary: bin.binary });
       const producer = Bun.spawn({ cmd: [PYTHON, "-c", PRODUCER, broker.bootstrap, "durable", `r${round}`], stdout: "pipe", stderr: "ignore" });
       const reader = (async () => {
         let rest = "";
@@ -72,14 +79,15 @@ async function runRounds(lazy: boolean, rounds: number, seed: number): Promise<v
       await producer.exited;
       await reader;
     }
-    broker = await startBrokerProcess({ dataDir, env });
+    broker = await startBrokerProcess({ dataDir, env, args, binary: bin.binary });
     const r = await runCmd(["kcat", "-b", broker.bootstrap, "-C", "-t", "durable", "-e", "-o", "beginning", "-f", "%s\n"], { timeoutMs: 60_000 });
     expect(r.code).toBe(0);
     const stored = new Set(r.stdout.split("\n").filter(Boolean));
     const lost = [...acked].filter((v) => !stored.has(v));
-    console.log(`${lazy ? "lazy" : "real"} I/O, seed ${seed}: ${rounds} kills, ${acked.size} acknowledged, ${stored.size} stored, ${lost.length} lost`);
+    console.log(`${lazy ? "lazy" : "real"} I/O${flushNever ? " + flush=never (negative control)" : ""}, seed ${seed}: ${rounds} kills, ${acked.size} acknowledged, ${stored.size} stored, ${lost.length} lost`);
     expect(acked.size).toBeGreaterThan(rounds * 10);
-    expect(lost.slice(0, 5)).toEqual([]);
+    if (!flushNever) expect(lost.slice(0, 5)).toEqual([]);
+    return lost.length;
   } finally {
     if (broker) await broker.stop();
     removeDir(dataDir);
@@ -89,6 +97,9 @@ async function runRounds(lazy: boolean, rounds: number, seed: number): Promise<v
 const SEED = Number(process.env.DURABILITY_SEED ?? 20261123);
 
 describe("acks=all survives kill -9 of the broker", () => {
-  test("real I/O, 10 kills", () => runRounds(false, 10, SEED), 120_000);
-  test("lazy I/O (power-cut model), 10 kills", () => runRounds(true, 10, SEED + 1), 120_000);
+  test("real I/O, 10 kills", async () => void (await runRounds(false, 10, SEED)), 120_000);
+  test("lazy I/O (power-cut model), 10 kills", async () => void (await runRounds(true, 10, SEED + 1)), 120_000);
+  test("negative control: with log.flush=never (acks without fsync) the same test catches lost records", async () => {
+    expect(await runRounds(true, 6, SEED + 2, true)).toBeGreaterThan(0);
+  }, 120_000);
 });

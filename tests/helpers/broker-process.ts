@@ -111,3 +111,12 @@ export async function startBrokerProcess(opts: StartBrokerOptions = {}): Promise
     },
   };
 }
+
+/** Builds the single executable into a fresh temp dir (for tests that must exercise the real binary). */
+export function buildBinary(): { binary: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "sb-bin-"));
+  const binary = join(dir, "streambus");
+  const build = Bun.spawnSync({ cmd: [process.execPath, "build", "--compile", join(root, "cli", "main.ts"), "--outfile", binary], cwd: root, stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  return { binary, dir };
+}

@@ -1,0 +1,161 @@
+/**
+ * The producer's record accumulator: per-partition queues of batches being filled, and the rule for
+ * when a batch is ready to send (full, lingered `lingerMs`, or a flush asked for it). Synchronous and
+ * clock-free: the caller passes `nowMs`, so batching is tested without timers.
+ *
+ * A partition whose batch is in flight is "muted": its next batch waits, so batches of one partition
+ * reach the broker in order even when a send is retried (Kafka's guarantee with one in-flight batch per
+ * partition, without needing idempotence).
+ */
+import { assert } from "../protocol/errors.ts";
+import type { RecordHeader } from "../protocol/record-batch.ts";
+import type { StreamBusError } from "../protocol/errors.ts";
+import type { RecordMetadata } from "./types.ts";
+
+/** One serialized record waiting in a batch, with the promise to settle when it is acknowledged. */
+export interface PendingRecord {
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: RecordHeader[];
+  timestamp: bigint;
+  sizeBytes: number;
+  resolve(m: RecordMetadata): void;
+  reject(e: StreamBusError): void;
+}
+
+/** Records for one partition that travel as one RecordBatch. */
+export class ProducerBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: PendingRecord[] = [];
+  readonly createdAtMs: number;
+  /** Records fail with TIMEOUT if not acknowledged by then. */
+  readonly deadlineMs: number;
+  sizeBytes = BATCH_OVERHEAD_BYTES;
+  attemptCount = 0;
+  /** The encoded RecordBatch, kept so a retry sends the same bytes. */
+  encoded: Uint8Array | null = null;
+
+  constructor(topic: string, partition: number, createdAtMs: number, deliveryTimeoutMs: number) {
+    this.topic = topic;
+    this.partition = partition;
+    this.createdAtMs = createdAtMs;
+    this.deadlineMs = createdAtMs + deliveryTimeoutMs;
+  }
+}
+
+/** RecordBatch v2 header bytes, counted against `batchBytes`. */
+export const BATCH_OVERHEAD_BYTES = 61;
+/** Upper bound of a record's framing (length, attributes, deltas, lengths) beyond its key, value and headers. */
+const RECORD_OVERHEAD_BYTES = 21;
+
+/** Bytes a record takes in a batch, rounded up (compression ignored: the estimate is for buffering). */
+export function estimateRecordBytes(key: Uint8Array | null, value: Uint8Array | null, headers: readonly RecordHeader[]): number {
+  let n = RECORD_OVERHEAD_BYTES + (key?.byteLength ?? 0) + (value?.byteLength ?? 0);
+  for (const h of headers) n += 10 + h.key.length * 3 + (h.value?.byteLength ?? 0);
+  return n;
+}
+
+export interface AccumulatorOptions {
+  /** A batch is ready once it holds this many bytes (estimated, uncompressed). */
+  batchBytes: number;
+  /** A non-full batch is ready this long after its first record. */
+  lingerMs: number;
+  deliveryTimeoutMs: number;
+}
+
+function tpKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/**
+ * @example
+ * const acc = new RecordAccumulator({ batchBytes: 1 << 20, lingerMs: 5, deliveryTimeoutMs: 120_000 });
+ * acc.append("t", 0, record, now);
+ * const batches = acc.drainReady(now + 5, false);
+ */
+export class RecordAccumulator {
+  readonly #opts: AccumulatorOptions;
+  readonly #queues = new Map<string, ProducerBatch[]>();
+  readonly #muted = new Set<string>();
+  #recordCount = 0;
+
+  constructor(opts: AccumulatorOptions) {
+    assert(opts.batchBytes > BATCH_OVERHEAD_BYTES && opts.lingerMs >= 0 && opts.deliveryTimeoutMs > 0, "accumulator limits are sane");
+    this.#opts = opts;
+  }
+
+  /** Records waiting in batches that were not drained yet. */
+  get recordCount(): number {
+    return this.#recordCount;
+  }
+
+  /** Adds a record; returns true when its partition now has a full batch (send without waiting for linger). */
+  append(topic: string, partition: number, rec: PendingRecord, nowMs: number): boolean {
+    const key = tpKey(topic, partition);
+    let queue = this.#queues.get(key);
+    if (queue === undefined) this.#queues.set(key, (queue = []));
+    let last = queue[queue.length - 1];
+    // A record larger than batchBytes still gets a batch of its own (the broker decides if it is too large).
+    if (last === undefined || (last.records.length > 0 && last.sizeBytes + rec.sizeBytes > this.#opts.batchBytes)) {
+      last = new ProducerBatch(topic, partition, nowMs, this.#opts.deliveryTimeoutMs);
+      queue.push(last);
+    }
+    last.records.push(rec);
+    last.sizeBytes += rec.sizeBytes;
+    this.#recordCount++;
+    return queue.length > 1 || last.sizeBytes >= this.#opts.batchBytes;
+  }
+
+  /** Takes the ready batches, at most one per unmuted partition, and mutes those partitions. */
+  drainReady(nowMs: number, flushing: boolean): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    for (const [key, queue] of this.#queues) {
+      if (this.#muted.has(key)) continue;
+      const head = queue[0];
+      if (head === undefined) continue;
+      const ready = flushing || queue.length > 1 || head.sizeBytes >= this.#opts.batchBytes || nowMs - head.createdAtMs >= this.#opts.lingerMs
+        || head.attemptCount > 0;
+      if (!ready) continue;
+      queue.shift();
+      if (queue.length === 0) this.#queues.delete(key);
+      this.#muted.add(key);
+      this.#recordCount -= head.records.length;
+      out.push(head);
+    }
+    return out;
+  }
+
+  /** Puts a batch back at the head of its partition for a retry; the partition stays muted until `unmute`. */
+  reenqueue(batch: ProducerBatch): void {
+    const key = tpKey(batch.topic, batch.partition);
+    let queue = this.#queues.get(key);
+    if (queue === undefined) this.#queues.set(key, (queue = []));
+    queue.unshift(batch);
+    this.#recordCount += batch.records.length;
+  }
+
+  /** The partition's in-flight batch finished (or was put back): its next batch may go. */
+  unmute(topic: string, partition: number): void {
+    this.#muted.delete(tpKey(topic, partition));
+  }
+
+  /** Ms until the oldest unmuted batch lingers enough, or null when nothing is waiting. */
+  nextReadyInMs(nowMs: number): number | null {
+    let best: number | null = null;
+    for (const [key, queue] of this.#queues) {
+      if (this.#muted.has(key) || queue.length === 0) continue;
+      const waitMs = Math.max(0, queue[0]!.createdAtMs + this.#opts.lingerMs - nowMs);
+      best = best === null ? waitMs : Math.min(best, waitMs);
+    }
+    return best;
+  }
+
+  /** Removes and returns every batch (on close or fatal error). */
+  takeAll(): ProducerBatch[] {
+    const out = [...this.#queues.values()].flat();
+    this.#queues.clear();
+    this.#recordCount = 0;
+    return out;
+  }
+}

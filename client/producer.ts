@@ -1,0 +1,309 @@
+/**
+ * The producer: `send` serializes a record, picks its partition, waits for buffer space (backpressure),
+ * and adds it to a per-partition batch; the sender ships batches when full, after `lingerMs`, or on flush.
+ *
+ * Defaults, and why: `lingerMs` 5 (a few ms of batching buys large batches at little latency);
+ * `batchBytes` 512 KiB (big batches for throughput, yet under the 1 MiB `max.message.bytes` that Kafka
+ * brokers accept by default, counting uncompressed bytes); `bufferBytes` 32 MiB (Kafka's buffer.memory);
+ * `deliveryTimeoutMs` 120 000 (Kafka's delivery.timeout.ms); up to 5 requests in flight per broker, one
+ * batch in flight per partition (keeps order across retries); `maxRequestBytes` 4 MiB per Produce request.
+ */
+import { StreamBusError, assert, toStreamBusError } from "../protocol/errors.ts";
+import type { CompressionName } from "../protocol/compression.ts";
+import type { RecordHeader } from "../protocol/record-batch.ts";
+import { RecordAccumulator, estimateRecordBytes, type PendingRecord, type ProducerBatch } from "./accumulator.ts";
+import type { Cluster } from "./cluster.ts";
+import { DefaultPartitioner, type Partitioner } from "./partitioners.ts";
+import { Sender, type Acks } from "./sender.ts";
+import { bytesSerde, type Serializer } from "./serializers.ts";
+import { NO_METRICS, type ClientMetrics, type Header, type ProducerInterceptor, type ProducerRecord, type RecordMetadata } from "./types.ts";
+
+/** Producer settings; every limit has a unit in its name. */
+export interface ProducerOptions<K = Uint8Array, V = Uint8Array> {
+  /** 0: fire and forget; 1: leader wrote it; "all"/-1: every in-sync replica has it. Default "all". */
+  acks?: 0 | 1 | -1 | "all";
+  /** Default "none". */
+  compression?: CompressionName;
+  lingerMs?: number;
+  batchBytes?: number;
+  bufferBytes?: number;
+  deliveryTimeoutMs?: number;
+  /** Broker-side deadline for one Produce request. Default 30 000 ms. */
+  requestTimeoutMs?: number;
+  maxInFlightPerBroker?: number;
+  maxRequestBytes?: number;
+  /** Replaces murmur2/sticky partitioning. */
+  partitioner?: Partitioner;
+  keySerializer?: Serializer<K>;
+  valueSerializer?: Serializer<V>;
+  interceptors?: ProducerInterceptor<K, V>[];
+  metrics?: ClientMetrics;
+}
+
+interface SpaceWaiter {
+  bytes: number;
+  resolve(): void;
+  reject(e: StreamBusError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const encoder = new TextEncoder();
+
+/** A record after interceptors and serializers, before partitioning. */
+interface PreparedRecord {
+  topic: string;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: RecordHeader[];
+  timestamp: bigint;
+  partition: number | undefined;
+  sizeBytes: number;
+}
+
+function normalizeHeaders(h: ProducerRecord<unknown, unknown>["headers"]): RecordHeader[] {
+  if (h === undefined) return [];
+  if (Array.isArray(h)) return h;
+  return Object.entries(h).map(([key, v]) => ({ key, value: typeof v === "string" ? encoder.encode(v) : v }));
+}
+
+/**
+ * A batching producer. Create it with `bus.producer(opts)`.
+ *
+ * @example
+ * const producer = bus.producer<string, Order>({ keySerializer: stringSerde, valueSerializer: jsonSerde<Order>(), compression: "zstd" });
+ * const { partition, offset } = await producer.send({ topic: "orders", key: order.id, value: order });
+ * await producer.close();
+ */
+export class Producer<K = Uint8Array, V = Uint8Array> {
+  readonly #cluster: Cluster;
+  readonly #acc: RecordAccumulator;
+  readonly #sender: Sender;
+  readonly #partitioner: Partitioner;
+  readonly #defaultPartitioner: DefaultPartitioner | null;
+  readonly #keySerializer: Serializer<K>;
+  readonly #valueSerializer: Serializer<V>;
+  readonly #interceptors: ProducerInterceptor<K, V>[];
+  readonly #lingerMs: number;
+  readonly #bufferBytes: number;
+  readonly #deliveryTimeoutMs: number;
+  #bufferedBytes = 0;
+  readonly #spaceWaiters: SpaceWaiter[] = [];
+  #lingerTimer: ReturnType<typeof setTimeout> | null = null;
+  #drainQueued = false;
+  #flushCount = 0;
+  /** Sends between `send()` and their append (serializing, awaiting metadata or buffer space): flush waits for them too. */
+  #preparingCount = 0;
+  #idleWaiters: (() => void)[] = [];
+  #closed = false;
+
+  constructor(cluster: Cluster, opts: ProducerOptions<K, V> = {}) {
+    this.#cluster = cluster;
+    const acks: Acks = opts.acks === "all" || opts.acks === undefined ? -1 : opts.acks;
+    if (acks !== 0 && acks !== 1 && acks !== -1) throw new StreamBusError("INVALID_CONFIG", `acks must be 0, 1, -1 or "all", got ${String(opts.acks)}`);
+    this.#lingerMs = opts.lingerMs ?? 5;
+    const batchBytes = opts.batchBytes ?? 512 * 1024;
+    this.#bufferBytes = opts.bufferBytes ?? 32 * 1024 * 1024;
+    this.#deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 120_000;
+    const requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+    const maxRequestBytes = opts.maxRequestBytes ?? 4 * 1024 * 1024;
+    if (this.#bufferBytes < batchBytes) throw new StreamBusError("INVALID_CONFIG", `bufferBytes (${this.#bufferBytes}) must be at least batchBytes (${batchBytes})`);
+    if (maxRequestBytes < batchBytes) throw new StreamBusError("INVALID_CONFIG", `maxRequestBytes (${maxRequestBytes}) must be at least batchBytes (${batchBytes})`);
+    this.#acc = new RecordAccumulator({ batchBytes, lingerMs: this.#lingerMs, deliveryTimeoutMs: this.#deliveryTimeoutMs });
+    const metrics = opts.metrics ?? NO_METRICS;
+    this.#sender = new Sender(cluster, this.#acc, {
+      acks, compression: opts.compression ?? "none", requestTimeoutMs, maxInFlightPerBroker: opts.maxInFlightPerBroker ?? 5, maxRequestBytes,
+    }, { onBatchDone: (b) => this.#onBatchDone(b), wake: () => this.#drainSoon(), metrics });
+    this.#defaultPartitioner = opts.partitioner ? null : new DefaultPartitioner();
+    const dp = this.#defaultPartitioner;
+    this.#partitioner = opts.partitioner ?? ((topic, key, n) => dp!.partition(topic, key, n));
+    this.#keySerializer = opts.keySerializer ?? (bytesSerde as unknown as Serializer<K>);
+    this.#valueSerializer = opts.valueSerializer ?? (bytesSerde as unknown as Serializer<V>);
+    this.#interceptors = opts.interceptors ?? [];
+  }
+
+  /** Sends one record; resolves when the broker acknowledges it (per `acks`). */
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+    const sent = this.#send(record);
+    if (this.#interceptors.length === 0) return sent;
+    return sent.then(
+      (result) => {
+        this.#acknowledged(result, null);
+        return result;
+      },
+      (e: unknown) => {
+        this.#acknowledged(null, toStreamBusError(e));
+        throw e;
+      },
+    );
+  }
+
+  /** Sends many records; resolves with their metadata in order, or rejects with the first failure. */
+  sendBatch(records: readonly ProducerRecord<K, V>[]): Promise<RecordMetadata[]> {
+    return Promise.all(records.map((r) => this.send(r)));
+  }
+
+  #acknowledged(result: RecordMetadata | null, error: StreamBusError | null): void {
+    for (const i of this.#interceptors) i.onAcknowledgement?.(result, error);
+  }
+
+  /**
+   * The hot path stays synchronous up to the append when metadata is cached and the buffer has room
+   * (no awaits per record); otherwise the slow path waits for metadata and buffer space.
+   */
+  #send(input: ProducerRecord<K, V>): Promise<RecordMetadata> {
+    if (this.#closed) return Promise.reject(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
+    let prepared: PreparedRecord;
+    try {
+      prepared = this.#prepare(input);
+      const meta = this.#cluster.metadata.topic(prepared.topic);
+      if (meta !== undefined && this.#spaceWaiters.length === 0 && this.#bufferedBytes + prepared.sizeBytes <= this.#bufferBytes) {
+        const partition = this.#choosePartition(prepared, meta.partitions.length);
+        this.#bufferedBytes += prepared.sizeBytes;
+        return this.#append(prepared, partition);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#sendSlow(prepared);
+  }
+
+  async #sendSlow(prepared: PreparedRecord): Promise<RecordMetadata> {
+    // Counted so flush() also waits for sends that are still resolving metadata or buffer space.
+    this.#preparingCount++;
+    let appended = false;
+    try {
+      const meta = this.#cluster.metadata.topic(prepared.topic) ?? (await this.#cluster.topic(prepared.topic));
+      const partition = this.#choosePartition(prepared, meta.partitions.length);
+      await this.#reserve(prepared.sizeBytes);
+      this.#preparingCount--;
+      appended = true;
+      return await this.#append(prepared, partition);
+    } finally {
+      if (!appended) {
+        this.#preparingCount--;
+        this.#checkIdle();
+      }
+    }
+  }
+
+  #prepare(input: ProducerRecord<K, V>): PreparedRecord {
+    let record = input;
+    for (const i of this.#interceptors) if (i.onSend) record = i.onSend(record);
+    const { topic } = record;
+    const key = record.key === undefined || record.key === null ? null : this.#keySerializer.serialize(record.key, topic);
+    const value = record.value === null ? null : this.#valueSerializer.serialize(record.value, topic);
+    const headers = normalizeHeaders(record.headers);
+    const timestamp = record.timestamp === undefined ? BigInt(this.#cluster.nowMs()) : BigInt(record.timestamp);
+    return { topic, key, value, headers, timestamp, partition: record.partition, sizeBytes: estimateRecordBytes(key, value, headers) };
+  }
+
+  #choosePartition(r: PreparedRecord, partitionCount: number): number {
+    const partition = r.partition ?? this.#partitioner(r.topic, r.key, partitionCount);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
+      throw new StreamBusError("UNKNOWN_TOPIC_OR_PARTITION", `topic "${r.topic}" has no partition ${partition} (it has ${partitionCount})`, { topic: r.topic, partition });
+    }
+    return partition;
+  }
+
+  /** Adds a record whose buffer space is already reserved. */
+  #append(r: PreparedRecord, partition: number): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const pending: PendingRecord = { key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, sizeBytes: r.sizeBytes, resolve, reject };
+      const full = this.#acc.append(r.topic, partition, pending, this.#cluster.nowMs());
+      if (full || this.#flushCount > 0) this.#drainSoon();
+      else if (this.#lingerTimer === null) this.#lingerTimer = setTimeout(() => this.#drain(), this.#lingerMs);
+    });
+  }
+
+  /** Waits for `bytes` of buffer space, in arrival order; fails with TIMEOUT after deliveryTimeoutMs. */
+  #reserve(bytes: number): Promise<void> {
+    if (bytes > this.#bufferBytes) {
+      return Promise.reject(new StreamBusError("MESSAGE_TOO_LARGE", `a record of about ${bytes} bytes exceeds bufferBytes (${this.#bufferBytes})`));
+    }
+    if (this.#spaceWaiters.length === 0 && this.#bufferedBytes + bytes <= this.#bufferBytes) {
+      this.#bufferedBytes += bytes;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SpaceWaiter = {
+        bytes, resolve, reject,
+        timer: setTimeout(() => {
+          const at = this.#spaceWaiters.indexOf(waiter);
+          if (at >= 0) this.#spaceWaiters.splice(at, 1);
+          reject(new StreamBusError("TIMEOUT", `no buffer space for ${this.#deliveryTimeoutMs} ms (bufferBytes ${this.#bufferBytes} in use)`));
+        }, this.#deliveryTimeoutMs),
+      };
+      this.#spaceWaiters.push(waiter);
+      // Whatever is buffered must go out for space to come back.
+      this.#drainSoon();
+    });
+  }
+
+  #onBatchDone(b: ProducerBatch): void {
+    let freed = 0;
+    for (const r of b.records) freed += r.sizeBytes;
+    this.#bufferedBytes -= freed;
+    assert(this.#bufferedBytes >= 0, "buffer accounting stays non-negative");
+    while (this.#spaceWaiters.length > 0 && this.#bufferedBytes + this.#spaceWaiters[0]!.bytes <= this.#bufferBytes) {
+      const w = this.#spaceWaiters.shift()!;
+      clearTimeout(w.timer);
+      this.#bufferedBytes += w.bytes;
+      w.resolve();
+    }
+    this.#defaultPartitioner?.onBatchSent(b.topic, this.#cluster.metadata.topic(b.topic)?.partitions.length ?? 1);
+    this.#checkIdle();
+  }
+
+  #drainSoon(): void {
+    if (this.#drainQueued) return;
+    this.#drainQueued = true;
+    queueMicrotask(() => {
+      this.#drainQueued = false;
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    if (this.#lingerTimer !== null) {
+      clearTimeout(this.#lingerTimer);
+      this.#lingerTimer = null;
+    }
+    const flushing = this.#flushCount > 0 || this.#spaceWaiters.length > 0;
+    this.#sender.run(flushing);
+    const nextMs = this.#acc.nextReadyInMs(this.#cluster.nowMs());
+    if (nextMs !== null && this.#lingerTimer === null) this.#lingerTimer = setTimeout(() => this.#drain(), Math.max(1, nextMs));
+    this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.#preparingCount > 0 || this.#acc.recordCount > 0 || this.#sender.busyCount > 0) return;
+    for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  /** Sends everything buffered now (ignoring linger) and resolves once every record so far is settled. */
+  async flush(): Promise<void> {
+    this.#flushCount++;
+    try {
+      const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      this.#drain();
+      await idle;
+    } finally {
+      this.#flushCount--;
+    }
+  }
+
+  /** Flushes, then refuses further sends. Records still waiting for a retry fail with SHUTTING_DOWN. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#spaceWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
+    }
+    await this.flush();
+    if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
+    this.#sender.abortRetries(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
+  }
+}
+
+export type { Header };
