@@ -50,6 +50,7 @@ export const ERRORS = {
   REQUEST_TIMED_OUT: spec(7, true, E.TIMEOUT, 504, "The request timed out."),
   BROKER_NOT_AVAILABLE: spec(8, true, E.UNREACHABLE, 503, "The broker is not available."),
   MESSAGE_TOO_LARGE: spec(10, false, E.DATA_ERROR, 413, "The record batch is larger than the maximum allowed size."),
+  OFFSET_METADATA_TOO_LARGE: spec(12, false, E.USAGE, 413, "The committed offset's metadata string is too large."),
   NETWORK_EXCEPTION: spec(13, true, E.UNREACHABLE, 503, "The connection to the broker was lost."),
   COORDINATOR_LOAD_IN_PROGRESS: spec(14, true, E.UNREACHABLE, 503, "The coordinator is loading its state."),
   COORDINATOR_NOT_AVAILABLE: spec(15, true, E.UNREACHABLE, 503, "The coordinator is not available."),
@@ -84,6 +85,7 @@ export const ERRORS = {
   KAFKA_STORAGE_ERROR: spec(56, true, E.GENERAL, 500, "The broker's storage failed for this partition."),
   SASL_AUTHENTICATION_FAILED: spec(58, false, E.AUTH_FAILED, 401, "SASL authentication failed."),
   UNKNOWN_PRODUCER_ID: spec(59, false, E.GENERAL, 409, "The producer id is not known to the broker."),
+  NON_EMPTY_GROUP: spec(68, false, E.GENERAL, 409, "The group is not empty."),
   GROUP_ID_NOT_FOUND: spec(69, false, E.NOT_FOUND, 404, "The group does not exist."),
   FENCED_LEADER_EPOCH: spec(74, true, E.GENERAL, 409, "The leader epoch in the request is older than the broker's."),
   UNKNOWN_LEADER_EPOCH: spec(75, true, E.GENERAL, 409, "The leader epoch in the request is newer than the broker's."),
@@ -92,6 +94,7 @@ export const ERRORS = {
   MEMBER_ID_REQUIRED: spec(79, false, E.GENERAL, 409, "The group member must rejoin with the member id it was given."),
   GROUP_MAX_SIZE_REACHED: spec(81, false, E.GENERAL, 409, "The group has reached its maximum size."),
   FENCED_INSTANCE_ID: spec(82, false, E.GENERAL, 409, "A newer member with the same group instance id has joined."),
+  GROUP_SUBSCRIBED_TO_TOPIC: spec(86, false, E.GENERAL, 409, "The group is subscribed to the topic, so its offsets cannot be deleted."),
   INVALID_RECORD: spec(87, false, E.DATA_ERROR, 400, "A record failed validation."),
   UNKNOWN_TOPIC_ID: spec(100, true, E.NOT_FOUND, 404, "This topic id does not exist."),
   // StreamBus's own codes (no Kafka equivalent: sent as UNKNOWN_SERVER_ERROR or KAFKA_STORAGE_ERROR on the wire).

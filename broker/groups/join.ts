@@ -30,7 +30,11 @@ export function joinGroup(group: ClassicGroup, input: JoinInput, out: Effect[]):
   if (group.state === "Dead") return joinError(req.memberId, "COORDINATOR_NOT_AVAILABLE");
   if (req.memberId === "") return joinNew(group, input, out);
   if (!group.supportsProtocols(req.protocolType, req.protocols, req.memberId)) return joinError(req.memberId, "INCONSISTENT_GROUP_PROTOCOL");
-  if (group.pendingMembers.has(req.memberId)) return addAndRebalance(group, req.memberId, input, out);
+  if (group.pendingMembers.has(req.memberId)) {
+    // Pending ids go to dynamic members; one cannot take over an instance id that is in use.
+    if (req.groupInstanceId !== null && group.staticMembers.has(req.groupInstanceId)) return joinError(req.memberId, "FENCED_INSTANCE_ID");
+    return addAndRebalance(group, req.memberId, input, out);
+  }
   return joinKnown(group, input, out);
 }
 

@@ -20,6 +20,10 @@ export interface GroupLimits {
   readonly newMemberJoinTimeoutMs: number;
   /** Longest metadata string on a committed offset (offset.metadata.max.bytes). */
   readonly offsetMetadataBytesMax: number;
+  /** How long an Empty group's offsets are kept (offsets.retention.minutes, 7 days): from when it became Empty, or from the commit for groups that never had members. */
+  readonly offsetsRetentionMs: number;
+  /** How long an Empty group without offsets lingers before it is deleted (Kafka's cleanup runs every offsets.retention.check.interval.ms, 10 minutes). */
+  readonly emptyGroupRetentionMs: number;
   /** Most groups one coordinator holds; a join that would create one more fails with COORDINATOR_NOT_AVAILABLE. */
   readonly groupsMax: number;
   /** Most committed offsets one group holds. */
@@ -35,6 +39,8 @@ export const DEFAULT_GROUP_LIMITS: GroupLimits = Object.freeze({
   initialRebalanceDelayMs: 3_000,
   newMemberJoinTimeoutMs: 300_000,
   offsetMetadataBytesMax: 4_096,
+  offsetsRetentionMs: 7 * 24 * 3_600_000,
+  emptyGroupRetentionMs: 600_000,
   groupsMax: 100_000,
   offsetsPerGroupMax: 1_000_000,
 });
