@@ -16,6 +16,7 @@ import type { BrokerConfig } from "./config/schema.ts";
 import type { AdvertisedApi, BrokerClock, BrokerCore, BrokerCounters } from "./core.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { FetchWaiters } from "./fetch-waiters.ts";
+import { GroupDriver, OFFSETS_TOPIC } from "./groups/driver.ts";
 import { serveConnection } from "./net/connection.ts";
 import { listenTcp, type TcpServer } from "./net/tcp-server.ts";
 import { PartitionSync } from "./partition-sync.ts";
@@ -87,6 +88,7 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
   const listen = splitHostPort(config.listeners.kafka);
   let advertised = { host: listen.host, port: listen.port };
   let advertisedApis: AdvertisedApi[] = [];
+  let groups!: GroupDriver;
 
   const core: BrokerCore = {
     config,
@@ -101,6 +103,9 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
     logs,
     waiters,
     counters,
+    get groups() {
+      return groups;
+    },
     advertisedApis: () => advertisedApis,
     image: () => quorum.image(),
     partitionKey: (topic, partition) => `${topic}\u0000${partition}`,
@@ -171,6 +176,30 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
   }
   assert(quorum.image().brokers.has(config.nodeId), "broker registered");
 
+  groups = new GroupDriver({
+    nodeId: config.nodeId,
+    log: log.child({ component: "groups" }),
+    nowMs: () => clock.nowMs(),
+    partitions: config.groups.offsetsTopicPartitions,
+    limits: {
+      sessionTimeoutMsMin: config.groups.sessionTimeoutMsMin,
+      sessionTimeoutMsMax: config.groups.sessionTimeoutMsMax,
+      initialRebalanceDelayMs: config.groups.initialRebalanceDelayMs,
+    },
+    leaderLog(partition) {
+      const r = core.leaderLog(OFFSETS_TOPIC, partition);
+      return "error" in r ? { error: r.error } : { log: r.log, leaderEpoch: r.leaderEpoch };
+    },
+    async ensureTopic() {
+      const existing = quorum.image().topics.get(OFFSETS_TOPIC);
+      if (existing) return existing.partitions.length;
+      const rf = Math.min(3, quorum.image().brokers.size);
+      await core.createTopic(OFFSETS_TOPIC, config.groups.offsetsTopicPartitions, rf, new Map([["cleanup.policy", "compact"], ["segment.bytes", String(100 * 1024 * 1024)]]));
+      return config.groups.offsetsTopicPartitions;
+    },
+  });
+  await groups.start();
+
   const kafkaAddress = `${listen.host}:${server.port}`;
   log.info("ready", {
     kafka: kafkaAddress, advertised: `${adv.host}:${adv.port}`, dataDir: config.dataDir, nodeId: config.nodeId, clusterId,
@@ -189,6 +218,7 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
         // Give in-flight requests a moment to answer, then close every connection.
         await new Promise((r) => setTimeout(r, 50));
         server.closeAll(false);
+        await groups.close();
         unsubscribe();
         await logs.close();
         await quorum.close();

@@ -8,6 +8,7 @@ import type { PartitionLog } from "../storage/log.ts";
 import type { LogManager } from "../storage/log-manager.ts";
 import type { BrokerConfig } from "./config/schema.ts";
 import type { FetchWaiters } from "./fetch-waiters.ts";
+import type { GroupDriver } from "./groups/driver.ts";
 import type { MetadataQuorum } from "./quorum-port.ts";
 
 export interface BrokerClock {
@@ -40,6 +41,8 @@ export interface BrokerCore {
   readonly logs: LogManager;
   readonly waiters: FetchWaiters;
   readonly counters: BrokerCounters;
+  /** Consumer group coordinators (their partitions of `__consumer_offsets`). */
+  readonly groups: GroupDriver;
   advertisedApis(): AdvertisedApi[];
   /** The metadata image now (shorthand for quorum.image()). */
   image(): MetadataImage;

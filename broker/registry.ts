@@ -17,6 +17,17 @@ import { listOffsetsHandler } from "./handlers/list-offsets.ts";
 import { metadataHandler } from "./handlers/metadata.ts";
 import { offsetForLeaderEpochHandler } from "./handlers/offset-for-leader-epoch.ts";
 import { produceHandler } from "./handlers/produce.ts";
+import { findCoordinatorHandler } from "./handlers/find-coordinator.ts";
+import { joinGroupHandler } from "./handlers/join-group.ts";
+import { syncGroupHandler } from "./handlers/sync-group.ts";
+import { heartbeatHandler } from "./handlers/heartbeat.ts";
+import { leaveGroupHandler } from "./handlers/leave-group.ts";
+import { offsetCommitHandler } from "./handlers/offset-commit.ts";
+import { offsetFetchHandler } from "./handlers/offset-fetch.ts";
+import { listGroupsHandler } from "./handlers/list-groups.ts";
+import { describeGroupsHandler } from "./handlers/describe-groups.ts";
+import { deleteGroupsHandler } from "./handlers/delete-groups.ts";
+import { offsetDeleteHandler } from "./handlers/offset-delete.ts";
 
 export const HANDLERS: readonly Handler[] = [
   produceHandler,
@@ -33,4 +44,15 @@ export const HANDLERS: readonly Handler[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  findCoordinatorHandler,
+  joinGroupHandler,
+  syncGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  listGroupsHandler,
+  describeGroupsHandler,
+  deleteGroupsHandler,
+  offsetDeleteHandler,
 ];

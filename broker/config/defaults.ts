@@ -23,6 +23,8 @@ export function defaultConfig(env: Record<string, string | undefined>) {
     advertisedKafka: null,
     controllerVoters: [],
     topics: { autoCreate: false, defaultPartitions: 1, defaultReplicationFactor: 1 },
+    // 8 offsets partitions suit a small broker (Kafka's default of 50 costs 50 logs and coordinators).
+    groups: { offsetsTopicPartitions: 8, sessionTimeoutMsMin: "6s", sessionTimeoutMsMax: "5m", initialRebalanceDelayMs: "3s" },
     log: {
       segmentBytes: "1GiB",
       segmentMs: "7d",

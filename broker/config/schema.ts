@@ -57,6 +57,14 @@ export const BrokerConfigSchema = z.strictObject({
     defaultPartitions: intFromString.pipe(z.number().int().min(1).max(10_000)),
     defaultReplicationFactor: intFromString.pipe(z.number().int().min(1).max(16)),
   }),
+  groups: z.strictObject({
+    /** Partitions of the internal `__consumer_offsets` topic; fixed once the topic exists. */
+    offsetsTopicPartitions: intFromString.pipe(z.number().int().min(1).max(1000)),
+    sessionTimeoutMsMin: duration(1, 3_600_000),
+    sessionTimeoutMsMax: duration(1, 3_600_000),
+    /** Kafka's group.initial.rebalance.delay.ms: how long a new group waits for more members to join. */
+    initialRebalanceDelayMs: duration(0, 300_000),
+  }),
   log: z.strictObject({
     segmentBytes: size(64 * 1024, 4 * GiB),
     segmentMs: duration(1000, 365 * 86_400_000),
