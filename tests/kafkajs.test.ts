@@ -1,4 +1,4 @@
-/** kafkajs 2.2.4 (npm) against a broker process: admin, and produce with keys and headers (its consumer needs groups). */
+/** kafkajs 2.2.4 (npm) against a broker process: admin, produce and consume (through a consumer group) with keys and headers. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
 import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
@@ -32,7 +32,7 @@ test("kafkajs admin createTopics and fetchTopicMetadata", async () => {
   }
 }, 30_000);
 
-test("kafkajs produces with keys and headers; kcat reads them back identically", async () => {
+test("kafkajs produces with keys and headers; kcat and a kafkajs group consumer read them back", async () => {
   const kafka = new Kafka({ brokers: [broker.bootstrap], clientId: "sb-test", logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -46,10 +46,28 @@ test("kafkajs produces with keys and headers; kcat reads them back identically",
   expect(res.every((r) => r.errorCode === 0)).toBe(true);
   await producer.disconnect();
 
-  // kafkajs reads only through consumer groups (a later issue); read what it wrote with kcat instead.
+  // Cross-check with an independent client first: kcat reads exactly what kafkajs wrote.
   const r = await runCmd(["kcat", "-b", broker.bootstrap, "-C", "-t", "kjs-data", "-e", "-o", "beginning", "-f", "%k|%s|%h\\n"]);
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split("\n").sort();
   const want = messages.map((m) => `${m.key}|${m.value}|idx=${m.headers.idx}`).sort();
   expect(lines).toEqual(want);
+
+  // Then kafkajs reads it back through a consumer group.
+  const got = new Map<string, { key: string; idx: string }>();
+  const consumer = kafka.consumer({ groupId: "kjs-group", sessionTimeout: 6000, heartbeatInterval: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: "kjs-data", fromBeginning: true });
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        got.set(message.value!.toString(), { key: message.key!.toString(), idx: message.headers!.idx!.toString() });
+        if (got.size >= n) resolve();
+      },
+    });
+  });
+  await Promise.race([done, Bun.sleep(20_000)]);
+  await consumer.disconnect();
+  expect(got.size).toBe(n);
+  for (let i = 0; i < n; i++) expect(got.get(`v${i}`)).toEqual({ key: `k${i % 7}`, idx: String(i) });
 }, 40_000);
