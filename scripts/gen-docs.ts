@@ -4,7 +4,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { HANDLERS } from "../broker/registry.ts";
 import { renderCliDoc } from "../cli/docs.ts";
+import { API_LIST } from "../protocol/apis.ts";
 import { ERRORS, ExitCode, kafkaCodeOf, type ErrorCode } from "../protocol/errors.ts";
 
 const root = join(import.meta.dir, "..");
@@ -38,10 +40,23 @@ export function renderErrorsDoc(): string {
   return lines.join("\n") + "\n";
 }
 
+/** docs/protocol.md with its API table (between the api-table markers) regenerated. */
+export function renderProtocolDoc(current: string): string {
+  const range = (min: number, max: number) => (min === max ? `${min}` : `${min}-${max}`);
+  const rows = API_LIST.map((a) => {
+    const h = HANDLERS.find((x) => x.api.apiKey === a.apiKey);
+    const flex = a.flexibleVersions.min > a.validVersions.max ? "none" : `${a.flexibleVersions.min}+`;
+    return `| ${a.name} | ${a.apiKey} | ${range(a.validVersions.min, a.validVersions.max)} | ${flex} | ${h ? range(h.minVersion, h.maxVersion) : "-"} |`;
+  });
+  const table = ["| API | key | codec versions | flexible | broker implements |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return current.replace(/(<!-- api-table[^\n]*-->\n)[\s\S]*?(<!-- \/api-table -->)/, `$1${table}\n$2`);
+}
+
 if (import.meta.main) {
   const docs: [string, string][] = [
     [join(root, "docs", "errors.md"), renderErrorsDoc()],
     [join(root, "docs", "cli.md"), renderCliDoc()],
+    [join(root, "docs", "protocol.md"), renderProtocolDoc(readFileSync(join(root, "docs", "protocol.md"), "utf8"))],
   ];
   const check = process.argv.includes("--check");
   let stale = 0;
