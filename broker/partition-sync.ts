@@ -13,6 +13,8 @@ export class PartitionSync {
   #chain: Promise<void> = Promise.resolve();
   /** Topic ids whose logs exist, by name, to tell a re-created topic from the old one. */
   readonly #topicIds = new Map<string, string>();
+  /** The config map each topic's logs were last configured from (images are immutable: identity tells change). */
+  readonly #configsApplied = new Map<string, ReadonlyMap<string, string>>();
 
   constructor(
     private readonly nodeId: number,
@@ -45,15 +47,21 @@ export class PartitionSync {
     for (const [name, t] of image.topics) {
       if (this.#topicIds.get(name) !== t.topicId) this.#topicIds.set(name, t.topicId);
       const cfg = logConfigForTopic(this.config, t.configs);
+      const changed = this.#configsApplied.has(name) && this.#configsApplied.get(name) !== t.configs;
+      this.#configsApplied.set(name, t.configs);
       for (let p = 0; p < t.partitions.length; p++) {
         if (!t.partitions[p]!.replicas.includes(this.nodeId)) continue;
         const existing = this.logs.get(name, p);
         if (!existing) {
           await this.logs.create(name, p, cfg);
           this.log.debug("partition log created", { topic: name, partition: p });
+        } else if (changed || !this.#configsApplied.has(name)) {
+          existing.reconfigure(cfg);
         }
       }
+      if (changed) this.log.info("topic configs applied", { topic: name });
     }
     for (const name of [...this.#topicIds.keys()]) if (!image.topics.has(name)) this.#topicIds.delete(name);
+    for (const name of [...this.#configsApplied.keys()]) if (!image.topics.has(name)) this.#configsApplied.delete(name);
   }
 }

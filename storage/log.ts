@@ -63,7 +63,7 @@ interface PendingAppend {
 
 /** See module doc. Create with {@link PartitionLog.open}. */
 export class PartitionLog {
-  readonly config: LogConfig;
+  #config: LogConfig;
   readonly counters: LogCounters = { writes: 0, fsyncs: 0, appendedBatches: 0, tornTailTruncations: 0, truncatedBytes: 0, diskFullErrors: 0, indexRebuilds: 0 };
   readonly #io: StorageIO;
   readonly #clock: Clock;
@@ -87,7 +87,7 @@ export class PartitionLog {
   #queueSpace: (() => void)[] = [];
 
   private constructor(readonly dir: string, opts: PartitionLogOptions) {
-    this.config = resolveLogConfig(opts.config);
+    this.#config = resolveLogConfig(opts.config);
     this.#io = opts.io;
     this.#clock = opts.clock;
     this.#logger = opts.logger ?? SILENT_LOGGER;
@@ -117,6 +117,17 @@ export class PartitionLog {
     log.#activeLease = await active.lease(log.#cache);
     if (!active.indexesLoaded) await log.#loadIndexes(active);
     return log;
+  }
+
+  /** The settings in force (read on every use, so {@link reconfigure} takes effect at once). */
+  get config(): LogConfig { return this.#config; }
+
+  /**
+   * Applies changed topic settings (retention, segment size, flush policy, ...) to the open log. New
+   * segments pick up a new index interval; existing files are not rewritten.
+   */
+  reconfigure(partial: Partial<LogConfig>): void {
+    this.#config = resolveLogConfig({ ...this.#config, ...partial });
   }
 
   get active(): Segment { return this.#segments[this.#segments.length - 1]!; }

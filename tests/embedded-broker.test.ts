@@ -94,3 +94,32 @@ test("a long-poll fetch wakes when data arrives", async () => {
     await broker.close();
   }
 });
+
+test("altered topic configs reach the open log: lowering retention.bytes deletes old segments", async () => {
+  const broker = await startBroker({ dataDir: join(dir, "d"), set: { "log.retentionCheckIntervalMs": 200 } });
+  try {
+    const c = await RawConn.open(portOf(broker.bootstrap));
+    await c.request(19, 5, { topics: [{ name: "ret", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: "segment.bytes", value: "65536" }] }], timeoutMs: 5000, validateOnly: false });
+    const value = new Uint8Array(1000).fill(7);
+    for (let i = 0; i < 40; i++) {
+      const batch = encodeRecordBatch({ compression: "none", records: Array.from({ length: 10 }, () => ({ key: null, value })) });
+      await c.request(0, 8, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: "ret", partitionData: [{ index: 0, records: batch }] }] }, 100 + i);
+    }
+    const earliest = async () => {
+      const r = await c.request(2, 1, { replicaId: -1, topics: [{ name: "ret", partitions: [{ partitionIndex: 0, timestamp: -2n }] }] }, 7);
+      return (r.topics as { partitions: { offset: bigint }[] }[])[0]!.partitions[0]!.offset;
+    };
+    expect(await earliest()).toBe(0n);
+    const alter = await c.request(44, 0, { resources: [{ resourceType: 2, resourceName: "ret", configs: [{ name: "retention.bytes", configOperation: 0, value: "70000" }] }], validateOnly: false }, 8);
+    expect((alter.responses as { errorCode: number }[])[0]!.errorCode).toBe(0);
+    let start = 0n;
+    for (let i = 0; i < 50 && start === 0n; i++) {
+      await Bun.sleep(100);
+      start = await earliest();
+    }
+    expect(start).toBeGreaterThan(0n);
+    c.close();
+  } finally {
+    await broker.close();
+  }
+});
