@@ -100,7 +100,15 @@ export class Sender {
     let bytes = 0;
     while (queue.length > 0) {
       const b = queue[0]!;
-      b.encoded ??= this.#encode(b);
+      try {
+        b.encoded ??= this.#encode(b);
+      } catch (e) {
+        // A batch that cannot be encoded (a codec this runtime lacks, a limit) fails its sends; it must
+        // not throw out of the send loop and take the process down.
+        queue.shift();
+        this.#failOrRetry(b, toStreamBusError(e));
+        continue;
+      }
       if (out.length > 0 && bytes + b.encoded.byteLength > this.#opts.maxRequestBytes) break;
       bytes += b.encoded.byteLength;
       out.push(queue.shift()!);
