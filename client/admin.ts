@@ -7,6 +7,8 @@ import type { Cluster } from "./cluster.ts";
 import type { BrokerInfo, PartitionInfo } from "./metadata.ts";
 import { listOffsets, tpKey, type OffsetResult, type OffsetSpec } from "./offsets.ts";
 import type { TopicPartition } from "./types.ts";
+import * as groups from "./group/group-admin.ts";
+import type { PartitionOffset } from "./group/offsets-committer.ts";
 
 /** A topic to create. */
 export interface NewTopic {
@@ -240,5 +242,30 @@ export class Admin {
     await this.#cluster.refreshMetadata();
     const md = this.#cluster.metadata;
     return { clusterId: md.clusterId, controllerId: md.controllerId, brokers: md.brokers().sort((a, b) => a.nodeId - b.nodeId) };
+  }
+
+  /** Consumer groups of every broker. */
+  listGroups(): Promise<groups.GroupListing[]> {
+    return groups.listGroups(this.#cluster);
+  }
+
+  /** State, assignor and members (subscriptions and assignments decoded) of each group. */
+  describeGroups(groupIds: readonly string[]): Promise<groups.GroupDescription[]> {
+    return groups.describeGroups(this.#cluster, groupIds);
+  }
+
+  /** Committed offsets of a group, with log end offset and lag per partition. */
+  listGroupOffsets(groupId: string): Promise<groups.GroupOffset[]> {
+    return groups.listGroupOffsets(this.#cluster, groupId);
+  }
+
+  /** Moves an empty group's committed offsets for every partition of `topic`; returns them. */
+  resetGroupOffsets(groupId: string, topic: string, to: groups.ResetTarget): Promise<PartitionOffset[]> {
+    return groups.resetGroupOffsets(this.#cluster, groupId, topic, to);
+  }
+
+  /** Deletes empty groups with their offsets. */
+  deleteGroups(groupIds: readonly string[]): Promise<void> {
+    return groups.deleteGroups(this.#cluster, groupIds);
   }
 }

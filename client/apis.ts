@@ -19,6 +19,16 @@ import { DescribeConfigsRequest, DescribeConfigsResponse } from "../protocol/sch
 import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "../protocol/schemas/incremental-alter-configs.ts";
 import { DeleteRecordsRequest, DeleteRecordsResponse } from "../protocol/schemas/delete-records.ts";
 import { DescribeClusterRequest, DescribeClusterResponse } from "../protocol/schemas/describe-cluster.ts";
+import { FindCoordinatorRequest, FindCoordinatorResponse } from "../protocol/schemas/find-coordinator.ts";
+import { JoinGroupRequest, JoinGroupResponse } from "../protocol/schemas/join-group.ts";
+import { SyncGroupRequest, SyncGroupResponse } from "../protocol/schemas/sync-group.ts";
+import { HeartbeatRequest, HeartbeatResponse } from "../protocol/schemas/heartbeat.ts";
+import { LeaveGroupRequest, LeaveGroupResponse } from "../protocol/schemas/leave-group.ts";
+import { OffsetCommitRequest, OffsetCommitResponse } from "../protocol/schemas/offset-commit.ts";
+import { OffsetFetchRequest, OffsetFetchResponse } from "../protocol/schemas/offset-fetch.ts";
+import { ListGroupsRequest, ListGroupsResponse } from "../protocol/schemas/list-groups.ts";
+import { DescribeGroupsRequest, DescribeGroupsResponse } from "../protocol/schemas/describe-groups.ts";
+import { DeleteGroupsRequest, DeleteGroupsResponse } from "../protocol/schemas/delete-groups.ts";
 
 interface ClientApiSpec<Req extends MessageSchema, Res extends MessageSchema> {
   readonly apiKey: number;
@@ -47,6 +57,19 @@ export const CLIENT_APIS = {
   IncrementalAlterConfigs: spec(IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, 0, 1),
   DeleteRecords: spec(DeleteRecordsRequest, DeleteRecordsResponse, 0, 2),
   DescribeCluster: spec(DescribeClusterRequest, DescribeClusterResponse, 0, 1),
+  // Consumer groups (client/group/). Requests carry the fields of both layouts where a version moved
+  // them (FindCoordinator 4 batches keys, LeaveGroup 3 lists members, OffsetFetch 8 lists groups), so
+  // any negotiated version encodes; OffsetCommit/OffsetFetch stop before KIP-848's member epochs.
+  FindCoordinator: spec(FindCoordinatorRequest, FindCoordinatorResponse, 0, 5),
+  JoinGroup: spec(JoinGroupRequest, JoinGroupResponse, 1, 9),
+  SyncGroup: spec(SyncGroupRequest, SyncGroupResponse, 0, 5),
+  Heartbeat: spec(HeartbeatRequest, HeartbeatResponse, 0, 4),
+  LeaveGroup: spec(LeaveGroupRequest, LeaveGroupResponse, 0, 5),
+  OffsetCommit: spec(OffsetCommitRequest, OffsetCommitResponse, 2, 8),
+  OffsetFetch: spec(OffsetFetchRequest, OffsetFetchResponse, 1, 8),
+  ListGroups: spec(ListGroupsRequest, ListGroupsResponse, 0, 4),
+  DescribeGroups: spec(DescribeGroupsRequest, DescribeGroupsResponse, 0, 5),
+  DeleteGroups: spec(DeleteGroupsRequest, DeleteGroupsResponse, 0, 2),
 } as const;
 
 export type ApiName = keyof typeof CLIENT_APIS;

@@ -7,6 +7,7 @@ import { Admin } from "./admin.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { Cluster } from "./cluster.ts";
 import { Consumer, type ConsumerOptions } from "./consumer.ts";
+import { GroupConsumer, type GroupConsumerOptions } from "./group/group-consumer.ts";
 import { Producer, type ProducerOptions } from "./producer.ts";
 
 /** Options of a StreamBus client. */
@@ -40,7 +41,7 @@ export interface StreamBusOptions {
 export class StreamBus {
   readonly #cluster: Cluster;
   readonly #producers = new Set<Producer<never, never>>();
-  readonly #consumers = new Set<Consumer<never, never>>();
+  readonly #consumers = new Set<Consumer<never, never> | GroupConsumer<never, never>>();
 
   constructor(opts: StreamBusOptions) {
     this.#cluster = new Cluster(opts);
@@ -53,8 +54,21 @@ export class StreamBus {
     return p;
   }
 
-  /** A new consumer of assigned partitions; `K`/`V` follow its deserializers. */
-  consumer<K = Uint8Array, V = Uint8Array>(opts: ConsumerOptions<K, V> = {}): Consumer<K, V> {
+  /**
+   * A consumer-group member when `groupId` is given (see GroupConsumerOptions), else a consumer of
+   * assigned partitions; `K`/`V` follow its deserializers.
+   *
+   * @example
+   * const members = bus.consumer({ groupId: "billing", topics: ["orders"], autoOffsetReset: "earliest" });
+   */
+  consumer<K = Uint8Array, V = Uint8Array>(opts: GroupConsumerOptions<K, V>): GroupConsumer<K, V>;
+  consumer<K = Uint8Array, V = Uint8Array>(opts?: ConsumerOptions<K, V>): Consumer<K, V>;
+  consumer<K = Uint8Array, V = Uint8Array>(opts: ConsumerOptions<K, V> | GroupConsumerOptions<K, V> = {}): Consumer<K, V> | GroupConsumer<K, V> {
+    if ("groupId" in opts) {
+      const g = new GroupConsumer<K, V>(this.#cluster, opts);
+      this.#consumers.add(g as unknown as GroupConsumer<never, never>);
+      return g;
+    }
     const c = new Consumer<K, V>(this.#cluster, opts);
     this.#consumers.add(c as unknown as Consumer<never, never>);
     return c;
@@ -78,6 +92,9 @@ export class StreamBus {
 export { Admin, type NewTopic, type TopicDescription, type ClusterDescription, type ConfigEntry } from "./admin.ts";
 export { Consumer, type ConsumerOptions, type SeekPosition, type EachBatch } from "./consumer.ts";
 export { Producer, type ProducerOptions } from "./producer.ts";
+export { GroupConsumer, type GroupConsumerOptions, type AssignorName } from "./group/group-consumer.ts";
+export type { GroupListing, GroupDescription, GroupMemberDescription, GroupOffset, ResetTarget } from "./group/group-admin.ts";
+export type { PartitionOffset } from "./group/offsets-committer.ts";
 export type { Acks } from "./sender.ts";
 export type { OffsetSpec, OffsetResult } from "./offsets.ts";
 export { bytesSerde, stringSerde, jsonSerde, type Serializer, type Deserializer, type Serde } from "./serializers.ts";
