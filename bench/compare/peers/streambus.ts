@@ -1,0 +1,62 @@
+/**
+ * StreamBus under test, driven by librdkafka: durable (default group-commit fsync, acks=all) and relaxed
+ * (`--set log.flush=never`, page cache only, acks=1).
+ */
+import { startBrokerProcess } from "../../../tests/helpers/broker-process.ts";
+import { createTopicWithLibrdkafka } from "../../../tests/helpers/python.ts";
+import { freePort, track } from "../proc.ts";
+import { measureColdStart } from "./cold-start.ts";
+import { kafkaGenerator, streambusBinary } from "./paths.ts";
+import type { RunningSystem, SystemDef, SystemId } from "./types.ts";
+import { sdkGenerator, type SdkGeneratorFactory } from "./sdk-hook.ts";
+import { join } from "node:path";
+
+/** librdkafka producer linger for throughput runs: large, so batches fill (batch.size is 1 MB). */
+const THROUGHPUT_LINGER_MS = 20;
+
+function streambus(relaxed: boolean, sdk?: SdkGeneratorFactory): SystemDef {
+  const acks = relaxed ? "1" : "all";
+  return {
+    id: `${relaxed ? "streambusRelaxed" : "streambusDurable"}${sdk ? "Sdk" : ""}` as SystemId,
+    label: `StreamBus ${relaxed ? "relaxed" : "durable"}${sdk ? " (SDK)" : ""}`,
+    client: sdk ? "StreamBus TypeScript SDK (bench/compare/gen/sdk-gen.ts)" : "librdkafka 2.0 (python3-confluent-kafka), linger 20 ms, batch 1 MB",
+    durability: relaxed ? "acks=1, log.flush=never (page cache only)" : "acks=all, fsync before ack (group commit)",
+    runs: { produce: true, consume: !relaxed, latency: true },
+    async start(tmpDir: string, timeoutMs: number): Promise<RunningSystem> {
+      const port = freePort();
+      const bootstrap = `127.0.0.1:${port}`;
+      const { server: broker, coldStartMs } = await measureColdStart(
+        kafkaGenerator({ op: "cold", bootstrap, topic: "cold" }),
+        async () => {
+          const b = await startBrokerProcess({ dataDir: join(tmpDir, "data"), binary: streambusBinary(), port, args: relaxed ? ["--set", "log.flush=never"] : [] });
+          track(b.proc);
+          return b;
+        },
+        timeoutMs,
+      );
+      return {
+        pid: broker.proc.pid,
+        coldStartMs,
+        prepare: (_w, name) => createTopicWithLibrdkafka(bootstrap, name, 1),
+        generator(w, name, index, op) {
+          if (sdk) return sdk({ op, bootstrap, topic: name, workload: w, acks, index });
+          if (w.kind === "produce") {
+            // The untimed backlog fill uses acks=1: it only has to get the bytes in before consume is timed.
+            return kafkaGenerator({ op, bootstrap, topic: name, size: w.size, count: w.count, acks: w.fill ? "1" : acks, lingerMs: THROUGHPUT_LINGER_MS, durationMsMax: w.durationMsMax });
+          }
+          if (op === "consume") return kafkaGenerator({ op, bootstrap, topic: name, count: (w as { count: number }).count, timeoutS: timeoutMs / 1000 });
+          const lw = w as { rate: number; durationMs: number };
+          return kafkaGenerator({ op, bootstrap, topic: name, size: w.size, rate: lw.rate, durationMs: lw.durationMs, acks });
+        },
+        async stop() {
+          await broker.stop();
+        },
+      };
+    },
+  };
+}
+
+export const streambusDurable = streambus(false);
+export const streambusRelaxed = streambus(true);
+/** The SDK-driven variants, present only once peers/sdk-hook.ts returns a generator. */
+export const streambusSdkSystems: SystemDef[] = sdkGenerator ? [streambus(false, sdkGenerator), streambus(true, sdkGenerator)] : [];
