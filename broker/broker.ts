@@ -143,6 +143,28 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
   await sync.sync(quorum.image());
   const unsubscribe = quorum.onChange((image: MetadataImage) => void sync.sync(image));
 
+  groups = new GroupDriver({
+    nodeId: config.nodeId,
+    log: log.child({ component: "groups" }),
+    nowMs: () => clock.nowMs(),
+    partitions: config.groups.offsetsTopicPartitions,
+    limits: {
+      sessionTimeoutMsMin: config.groups.sessionTimeoutMsMin,
+      sessionTimeoutMsMax: config.groups.sessionTimeoutMsMax,
+      initialRebalanceDelayMs: config.groups.initialRebalanceDelayMs,
+    },
+    leaderLog(partition) {
+      const r = core.leaderLog(OFFSETS_TOPIC, partition);
+      return "error" in r ? { error: r.error } : { log: r.log, leaderEpoch: r.leaderEpoch };
+    },
+    async ensureTopic() {
+      const existing = quorum.image().topics.get(OFFSETS_TOPIC);
+      if (existing) return existing.partitions.length;
+      const rf = Math.min(3, quorum.image().brokers.size);
+      await core.createTopic(OFFSETS_TOPIC, config.groups.offsetsTopicPartitions, rf, new Map([["cleanup.policy", "compact"], ["segment.bytes", String(100 * 1024 * 1024)]]));
+      return config.groups.offsetsTopicPartitions;
+    },
+  });
   const dispatcher = new Dispatcher(HANDLERS, core, protocolLimits({
     maxFrameBytes: config.limits.maxFrameBytes,
     maxBytesFieldBytes: config.limits.maxFrameBytes,
@@ -176,28 +198,6 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
   }
   assert(quorum.image().brokers.has(config.nodeId), "broker registered");
 
-  groups = new GroupDriver({
-    nodeId: config.nodeId,
-    log: log.child({ component: "groups" }),
-    nowMs: () => clock.nowMs(),
-    partitions: config.groups.offsetsTopicPartitions,
-    limits: {
-      sessionTimeoutMsMin: config.groups.sessionTimeoutMsMin,
-      sessionTimeoutMsMax: config.groups.sessionTimeoutMsMax,
-      initialRebalanceDelayMs: config.groups.initialRebalanceDelayMs,
-    },
-    leaderLog(partition) {
-      const r = core.leaderLog(OFFSETS_TOPIC, partition);
-      return "error" in r ? { error: r.error } : { log: r.log, leaderEpoch: r.leaderEpoch };
-    },
-    async ensureTopic() {
-      const existing = quorum.image().topics.get(OFFSETS_TOPIC);
-      if (existing) return existing.partitions.length;
-      const rf = Math.min(3, quorum.image().brokers.size);
-      await core.createTopic(OFFSETS_TOPIC, config.groups.offsetsTopicPartitions, rf, new Map([["cleanup.policy", "compact"], ["segment.bytes", String(100 * 1024 * 1024)]]));
-      return config.groups.offsetsTopicPartitions;
-    },
-  });
   await groups.start();
 
   const kafkaAddress = `${listen.host}:${server.port}`;

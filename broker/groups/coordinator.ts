@@ -109,6 +109,11 @@ export class GroupCoordinator {
     if (request.sessionTimeoutMs < sessionTimeoutMsMin || request.sessionTimeoutMs > sessionTimeoutMsMax) {
       return { response: joinError(request.memberId, "INVALID_SESSION_TIMEOUT"), effects: [] };
     }
+    // Strings the group record would have to store must fit it; refuse them before any state changes.
+    const tooLong = (x: string | null) => x !== null && utf8ByteLength(x) > this.limits.joinStringBytesMax;
+    if (tooLong(request.protocolType) || tooLong(request.groupInstanceId) || request.protocols.some((p) => tooLong(p.name))) {
+      return { response: joinError(request.memberId, "INVALID_REQUEST"), effects: [] };
+    }
     let group = this.#groups.get(request.groupId);
     const isNewGroup = group === undefined;
     if (group === undefined) {

@@ -75,7 +75,8 @@ export class GroupDriver {
 
   /** Null when this broker coordinates the group, else the error to answer with. */
   coordinatorError(groupId: string): ErrorCode | null {
-    if (this.#closed) return "COORDINATOR_NOT_AVAILABLE";
+    // Before start() finished (the listener opens first, to learn its port) no group has a coordinator yet.
+    if (this.#closed || this.#partitionCount === 0) return "COORDINATOR_NOT_AVAILABLE";
     const p = this.partitionFor(groupId);
     if (this.#slots.has(p)) return null;
     return this.#loading.has(p) ? "COORDINATOR_LOAD_IN_PROGRESS" : "NOT_COORDINATOR";
@@ -95,7 +96,16 @@ export class GroupDriver {
     const err = this.coordinatorError(groupId);
     if (err) return Promise.resolve(failReply(kafkaCodeOf(err)));
     const slot = this.#slots.get(this.partitionFor(groupId))!;
-    const outcome = call(slot.coordinator, this.deps.nowMs());
+    let outcome: Outcome<R>;
+    try {
+      outcome = call(slot.coordinator, this.deps.nowMs());
+    } catch (err) {
+      // A core that threw may have stopped half way through a transition (parked requests nobody will
+      // answer): drop it and rebuild the partition from its log, as after a failed append.
+      this.deps.log.error("group coordinator call failed; reloading the partition", { partition: slot.partition, groupId, error: toStreamBusError(err).message });
+      this.#dropAndReload(slot);
+      return Promise.resolve(failReply(kafkaCodeOf("NOT_COORDINATOR")));
+    }
     let answer: Promise<R>;
     if (outcome.parked !== undefined) {
       answer = new Promise<R>((resolve) => {
@@ -122,8 +132,15 @@ export class GroupDriver {
 
   #tick(): void {
     const now = this.deps.nowMs();
-    for (const slot of this.#slots.values()) {
-      const { effects } = slot.coordinator.tick(now);
+    for (const slot of [...this.#slots.values()]) {
+      let effects: Effect[];
+      try {
+        effects = slot.coordinator.tick(now).effects;
+      } catch (err) {
+        this.deps.log.error("group coordinator tick failed; reloading the partition", { partition: slot.partition, error: toStreamBusError(err).message });
+        this.#dropAndReload(slot);
+        continue;
+      }
       if (effects.length > 0) this.#process(slot, effects);
     }
   }
@@ -162,6 +179,24 @@ export class GroupDriver {
   async #append(slot: Slot, records: readonly OffsetsTopicRecord[]): Promise<void> {
     const batch = encodeRecordBatch({ compression: "none", records: records.map((r) => ({ key: r.key, value: r.value })) });
     await slot.log.append(batch, { leaderEpoch: slot.leaderEpoch });
+  }
+
+  /**
+   * Takes a coordinator out of service now (callers get COORDINATOR_LOAD_IN_PROGRESS and retry), then,
+   * once the effects already queued on its chain are done (so the replay sees their appends), fails its
+   * parked calls and reloads the partition.
+   */
+  #dropAndReload(slot: Slot): void {
+    if (this.#slots.get(slot.partition) !== slot) return;
+    this.#slots.delete(slot.partition);
+    this.#loading.add(slot.partition);
+    void slot.chain.then(async () => {
+      for (const p of slot.parked.values()) p.fail("NOT_COORDINATOR");
+      slot.parked.clear();
+      this.#loading.delete(slot.partition);
+      if (this.#closed) return;
+      await this.#load(slot.partition).catch((e) => this.deps.log.error("offsets partition reload failed", { partition: slot.partition, error: String(e) }));
+    });
   }
 
   async #reload(slot: Slot): Promise<void> {

@@ -76,13 +76,16 @@ export class ClassicGroup {
 
   /**
    * Whether a member with these protocols may be in the group: same protocol type and one protocol
-   * every other member supports. `self` is left out of the count so a lone member can switch protocol.
+   * every other member supports. `self` is left out of the count so a lone member can switch protocol
+   * names (not the protocol type).
    */
   supportsProtocols(protocolType: string, protocols: readonly { name: string }[], self?: string): boolean {
     if (protocolType === "" || protocols.length === 0) return false;
+    // A group with members keeps its protocol type (Kafka's rule), even for its lone member rejoining:
+    // the type is set by the first member and SyncGroup checks it.
+    if (this.members.size > 0 && protocolType !== this.protocolType) return false;
     const others = [...this.members.values()].filter((m) => m.memberId !== self);
     if (others.length === 0) return true;
-    if (protocolType !== this.protocolType) return false;
     return protocols.some((p) => others.every((m) => m.metadataFor(p.name) !== undefined));
   }
 

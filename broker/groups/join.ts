@@ -2,8 +2,9 @@
  * JoinGroup on one classic group, after Kafka's coordinator: new members (with the v4+ MEMBER_ID_REQUIRED
  * round trip), known members rejoining, and static members (`groupInstanceId`) replacing their previous
  * incarnation without a rebalance when nothing the assignment depends on changed.
- * The coordinator has already checked the group id and the session timeout bounds.
+ * The coordinator has already checked the group id, the session timeout bounds and string lengths.
  */
+import { utf8ByteLength } from "../../protocol/primitives.ts";
 import { ClassicGroup, joinError } from "./group.ts";
 import { Member, bytesEqual } from "./member.ts";
 import type { ClientInfo, Effect, JoinReply, JoinRequest, Ticket } from "./types.ts";
@@ -38,6 +39,22 @@ export function joinGroup(group: ClassicGroup, input: JoinInput, out: Effect[]):
   return joinKnown(group, input, out);
 }
 
+/**
+ * A client id cut to at most `maxBytes` UTF-8 bytes (whole code points): header client ids may be up to
+ * 32,767 bytes, and the member id built from one must still fit the group record and old responses.
+ */
+export function memberIdPrefix(clientId: string, maxBytes: number): string {
+  if (utf8ByteLength(clientId) <= maxBytes) return clientId;
+  let out = "";
+  let bytes = 0;
+  for (const ch of clientId) {
+    bytes += utf8ByteLength(ch);
+    if (bytes > maxBytes) break;
+    out += ch;
+  }
+  return out;
+}
+
 function newMember(memberId: string, input: JoinInput): Member {
   const req = input.request;
   return new Member({
@@ -56,7 +73,7 @@ function joinNew(group: ClassicGroup, input: JoinInput, out: Effect[]): JoinRepl
   const req = input.request;
   if (!group.supportsProtocols(req.protocolType, req.protocols)) return joinError("", "INCONSISTENT_GROUP_PROTOCOL");
   const instanceId = req.groupInstanceId;
-  const prefix = instanceId ?? input.client.clientId;
+  const prefix = instanceId ?? memberIdPrefix(input.client.clientId, group.limits.joinStringBytesMax);
   if (instanceId !== null && group.staticMembers.has(instanceId)) return replaceStatic(group, input.newMemberId(prefix), input, out);
   if (group.members.size + group.pendingMembers.size >= group.limits.groupMembersMax) return joinError("", "GROUP_MAX_SIZE_REACHED");
   const memberId = input.newMemberId(prefix);

@@ -14,6 +14,12 @@ export interface GroupLimits {
   readonly groupMembersMax: number;
   /** Longest group id, in UTF-8 bytes. Kafka has no limit; ours keeps keys and maps bounded. */
   readonly groupIdBytesMax: number;
+  /**
+   * Longest protocol type, protocol name or group instance id a JoinGroup may carry, in UTF-8 bytes.
+   * Kafka has no limit, but the group record stores them (and member ids built from instance ids) as
+   * int16-length strings: longer ones, possible in flexible versions, could never be persisted.
+   */
+  readonly joinStringBytesMax: number;
   /** Wait before completing the first rebalance of an Empty group, so members starting together land in one generation (group.initial.rebalance.delay.ms). */
   readonly initialRebalanceDelayMs: number;
   /** How long a new member parked in JoinGroup is kept when the join phase does not finish (Kafka's fixed 5 minutes). */
@@ -30,12 +36,16 @@ export interface GroupLimits {
   readonly offsetsPerGroupMax: number;
 }
 
+/** Room a member id needs past its prefix (a dash and a UUID, with margin). */
+export const MEMBER_ID_SUFFIX_BYTES_MAX = 64;
+
 /** Kafka's defaults where Kafka has one. */
 export const DEFAULT_GROUP_LIMITS: GroupLimits = Object.freeze({
   sessionTimeoutMsMin: 6_000,
   sessionTimeoutMsMax: 300_000,
   groupMembersMax: 1_000,
   groupIdBytesMax: 255,
+  joinStringBytesMax: 1_024,
   initialRebalanceDelayMs: 3_000,
   newMemberJoinTimeoutMs: 300_000,
   offsetMetadataBytesMax: 4_096,
@@ -59,5 +69,7 @@ export function groupLimits(overrides: Partial<GroupLimits> = {}): GroupLimits {
   assert(limits.sessionTimeoutMsMin <= limits.sessionTimeoutMsMax, "sessionTimeoutMsMin <= sessionTimeoutMsMax");
   assert(limits.groupMembersMax >= 1, "groupMembersMax >= 1");
   assert(limits.groupIdBytesMax >= 1 && limits.groupIdBytesMax <= 0x7fff, "groupIdBytesMax fits a Kafka string");
+  // Member ids are `${instance id or client id prefix}-${uuid}`: they must fit an int16-length string too.
+  assert(limits.joinStringBytesMax >= 1 && limits.joinStringBytesMax <= 0x7fff - MEMBER_ID_SUFFIX_BYTES_MAX, "joinStringBytesMax leaves room for member ids");
   return Object.freeze(limits);
 }
