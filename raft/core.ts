@@ -2,12 +2,13 @@
  * The Raft core: a pure, deterministic state machine (after etcd-io/raft). It does no I/O, reads no clock
  * and draws randomness only from the injected source. Drive it with `tick()`, `step(message)`,
  * `propose(data)`; collect work with `ready()`; do that work in the order documented on {@link Ready};
- * then `advance(ready)`. Role-specific handling lives in leader.ts and follower.ts; this file holds the
- * state, the role transitions, elections and the Ready.
+ * then `advance(ready)`. Role-specific handling lives in leader.ts, follower.ts and election.ts (campaigns
+ * and votes); this file holds the state, the role transitions and the Ready.
  */
 import { assert, StreamBusError } from "../protocol/errors.ts";
+import { campaign, handleVoteRequest, inLease, stepCandidate, tickElection } from "./election.ts";
 import { stepFollower } from "./follower.ts";
-import { addReadRequest, bcastAppend, bcastHeartbeat, maybeCommit, sendAppend, stepLeader, syncProgress } from "./leader.ts";
+import { addReadRequest, bcastAppend, maybeCommit, sendAppend, stepLeader, syncProgress, tickLeader } from "./leader.ts";
 import { RaftLog } from "./log.ts";
 import { applyConfChange, encodeConf, type ConfChange, decodeConf, Membership, quorumOf } from "./membership.ts";
 import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./options.ts";
@@ -15,41 +16,22 @@ import { Progress } from "./progress.ts";
 import {
   EntryKind,
   NONE,
-  type ConfState,
   type Entry,
   type HardState,
   type Message,
   type NodeId,
+  type Outgoing,
+  type Proposed,
+  type RaftStatus,
   type ReadState,
   type Ready,
   type Role,
   type Snapshot,
 } from "./types.ts";
 
-/** Messages the core builds: everything but `from` (always this node) is given. */
-export type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, "from" | "term"> & { term?: number } : never) : never;
+export type { Outgoing, Proposed, RaftStatus } from "./types.ts";
 
-/** What a successful proposal got: the index and term it was appended at. Committed only if that pair commits. */
-export interface Proposed {
-  readonly index: number;
-  readonly term: number;
-}
-
-/** Read-only status for shells, metrics and checkers. */
-export interface RaftStatus {
-  readonly id: NodeId;
-  readonly role: Role;
-  readonly term: number;
-  readonly vote: NodeId;
-  readonly leader: NodeId;
-  readonly commit: number;
-  readonly applied: number;
-  readonly lastIndex: number;
-  readonly snapIndex: number;
-  readonly conf: ConfState;
-}
-
-/** @internal fields are shared with leader.ts and follower.ts; shells use only the methods. */
+/** @internal fields are shared with leader.ts, follower.ts and election.ts; shells use only the methods. */
 export class RaftCore {
   readonly opts: ResolvedOptions;
   readonly id: NodeId;
@@ -102,12 +84,8 @@ export class RaftCore {
   /** Advances logical time by one tick: elections for followers, heartbeats and check-quorum for leaders. */
   tick(): void {
     this.#assertNotInReady();
-    if (this.role === "leader") return this.#tickLeader();
-    this.electionElapsed++;
-    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
-      this.electionElapsed = 0;
-      this.campaign(this.opts.preVote ? "preElection" : "election");
-    }
+    if (this.role === "leader") return tickLeader(this);
+    tickElection(this);
   }
 
   /** Feeds one message from a peer. Messages for another node or from an unknown term are handled per Raft. */
@@ -115,7 +93,7 @@ export class RaftCore {
     this.#assertNotInReady();
     assert(m.to === this.id, `message for ${m.to} stepped into ${this.id}`);
     if (m.term > this.term) {
-      if ((m.type === "vote" || m.type === "preVote") && !m.transfer && this.#inLease()) return;
+      if ((m.type === "vote" || m.type === "preVote") && !m.transfer && inLease(this)) return;
       const keepTerm = m.type === "preVote" || (m.type === "preVoteResp" && !m.reject);
       if (!keepTerm) {
         const fromLeader = m.type === "append" || m.type === "heartbeat" || m.type === "snapshot";
@@ -128,10 +106,10 @@ export class RaftCore {
       else if (m.type === "preVote") this.send({ type: "preVoteResp", to: m.from, reject: true });
       return;
     }
-    if (m.type === "vote" || m.type === "preVote") return this.#handleVoteRequest(m);
+    if (m.type === "vote" || m.type === "preVote") return handleVoteRequest(this, m);
     if (this.role === "leader") return stepLeader(this, m);
     if (this.role === "follower") return stepFollower(this, m);
-    this.#stepCandidate(m);
+    stepCandidate(this, m);
   }
 
   /** Appends `data` as a new entry if this node leads; null otherwise (or during a leadership transfer). */
@@ -185,7 +163,7 @@ export class RaftCore {
   /** Campaigns now (used by a one-voter quorum to elect itself on open without waiting a timeout). */
   campaignNow(): void {
     this.#assertNotInReady();
-    if (this.role !== "leader" && this.promotable()) this.campaign("election");
+    if (this.role !== "leader" && this.promotable()) campaign(this, "election");
   }
 
   /**
@@ -262,7 +240,7 @@ export class RaftCore {
     return { term: this.term, vote: this.vote, commit: this.log.commit };
   }
 
-  // ---- internal, shared with leader.ts and follower.ts ----
+  // ---- internal, shared with leader.ts, follower.ts and election.ts ----
 
   send(m: Outgoing): void {
     this.msgs.push({ ...m, from: this.id, term: m.term ?? this.term } as Message);
@@ -305,23 +283,28 @@ export class RaftCore {
     this.lead = lead;
   }
 
-  campaign(kind: "preElection" | "election" | "transfer"): void {
-    const pre = kind === "preElection";
-    if (pre) {
-      this.role = "preCandidate";
-      this.lead = NONE;
-      this.votes = new Map();
-    } else {
-      this.#reset(this.term + 1);
-      this.role = "candidate";
-      this.vote = this.id;
-    }
-    if (this.#recordVote(this.id, true)) return;
-    const last = { lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm() };
-    for (const v of this.membership.current().voters) {
-      if (v === this.id) continue;
-      this.send({ type: pre ? "preVote" : "vote", to: v, term: pre ? this.term + 1 : this.term, ...last, transfer: kind === "transfer" });
-    }
+  /** A pre-election changes neither term nor vote, so losing it disturbs nobody. */
+  becomePreCandidate(): void {
+    this.role = "preCandidate";
+    this.lead = NONE;
+    this.votes = new Map();
+  }
+
+  becomeCandidate(): void {
+    this.#reset(this.term + 1);
+    this.role = "candidate";
+    this.vote = this.id;
+  }
+
+  becomeLeader(): void {
+    assert(this.role === "candidate", `${this.role} cannot become leader`);
+    this.#reset(this.term);
+    this.role = "leader";
+    this.lead = this.id;
+    syncProgress(this);
+    // The no-op entry of a new term: committing it commits every earlier entry (Raft paper, 5.4.2),
+    // and it gates read-index reads and membership changes.
+    this.appendAsLeader(EntryKind.Normal, new Uint8Array(0));
   }
 
   resetRandomizedTimeout(): void {
@@ -345,104 +328,6 @@ export class RaftCore {
     this.votes = new Map();
     this.progress = new Map();
     this.pendingReads = [];
-  }
-
-  #becomeLeader(): void {
-    assert(this.role === "candidate", `${this.role} cannot become leader`);
-    this.#reset(this.term);
-    this.role = "leader";
-    this.lead = this.id;
-    syncProgress(this);
-    // The no-op entry of a new term: committing it commits every earlier entry (Raft paper, 5.4.2),
-    // and it gates read-index reads and membership changes.
-    this.appendAsLeader(EntryKind.Normal, new Uint8Array(0));
-  }
-
-  /** Records a (pre-)vote; returns true when it decided the election (won or lost). */
-  #recordVote(from: NodeId, granted: boolean): boolean {
-    if (!this.votes.has(from)) this.votes.set(from, granted);
-    let yes = 0;
-    let no = 0;
-    for (const v of this.membership.current().voters) {
-      const g = this.votes.get(v);
-      if (g === true) yes++;
-      else if (g === false) no++;
-    }
-    const q = this.quorum();
-    if (yes >= q) {
-      if (this.role === "preCandidate") this.campaign("election");
-      else this.#becomeLeader();
-      return true;
-    }
-    if (no >= q) {
-      this.becomeFollower(this.term, NONE);
-      return true;
-    }
-    return false;
-  }
-
-  #stepCandidate(m: Message): void {
-    switch (m.type) {
-      case "append":
-      case "heartbeat":
-      case "snapshot":
-        this.becomeFollower(m.term, m.from);
-        return stepFollower(this, m);
-      case "preVoteResp":
-        if (this.role === "preCandidate") this.#recordVote(m.from, !m.reject);
-        return;
-      case "voteResp":
-        if (this.role === "candidate") this.#recordVote(m.from, !m.reject);
-        return;
-      default:
-        return;
-    }
-  }
-
-  #handleVoteRequest(m: Extract<Message, { type: "vote" | "preVote" }>): void {
-    const pre = m.type === "preVote";
-    const canVote = this.vote === m.from || (this.vote === NONE && this.lead === NONE) || (pre && m.term > this.term);
-    const upToDate = this.opts.mutation === "voteIgnoresLog" || this.log.isUpToDate(m.lastIndex, m.lastTerm);
-    const respType = pre ? "preVoteResp" : "voteResp";
-    if (canVote && upToDate) {
-      // A granted pre-vote answers at the campaign's term so the pre-candidate counts it.
-      this.send({ type: respType, to: m.from, term: m.term, reject: false });
-      if (!pre) {
-        this.electionElapsed = 0;
-        this.vote = m.from;
-      }
-    } else {
-      this.send({ type: respType, to: m.from, reject: true });
-    }
-  }
-
-  /** With check-quorum, a follower that heard a leader within the minimum timeout ignores campaigns. */
-  #inLease(): boolean {
-    return this.opts.checkQuorum && this.lead !== NONE && this.electionElapsed < this.opts.electionTimeoutTicksMin;
-  }
-
-  #tickLeader(): void {
-    this.heartbeatElapsed++;
-    this.electionElapsed++;
-    if (this.electionElapsed >= this.opts.electionTimeoutTicksMin) {
-      this.electionElapsed = 0;
-      if (this.opts.checkQuorum && !this.#quorumActive()) return this.becomeFollower(this.term, NONE);
-      this.leadTransferee = NONE; // a transfer that did not finish within an election timeout is abandoned
-    }
-    if (this.heartbeatElapsed >= this.opts.heartbeatTicks) {
-      this.heartbeatElapsed = 0;
-      bcastHeartbeat(this, 0);
-    }
-  }
-
-  #quorumActive(): boolean {
-    let active = 0;
-    for (const v of this.membership.current().voters) {
-      const pr = this.progress.get(v);
-      if (v === this.id || pr?.recentActive) active++;
-      if (pr && v !== this.id) pr.recentActive = false;
-    }
-    return active >= this.quorum();
   }
 
   #assertNotInReady(): void {

@@ -3,6 +3,7 @@
  * install, and the transfer signal.
  */
 import type { RaftCore } from "./core.ts";
+import { campaign } from "./election.ts";
 import type { Message } from "./types.ts";
 
 export function stepFollower(r: RaftCore, m: Message): void {
@@ -22,7 +23,7 @@ export function stepFollower(r: RaftCore, m: Message): void {
       r.lead = m.from;
       return handleSnapshot(r, m);
     case "timeoutNow":
-      if (r.promotable()) r.campaign("transfer");
+      if (r.promotable()) campaign(r, "transfer");
       return;
     default:
       return;

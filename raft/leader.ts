@@ -1,11 +1,37 @@
 /**
- * Leader-side handling: replication with conflict back-off, commit by counting (current-term entries only),
- * heartbeats, read-index confirmation and the last step of leadership transfer.
+ * Leader-side handling: the leader's tick (heartbeats, check-quorum), replication with conflict back-off,
+ * commit by counting (current-term entries only), heartbeats, read-index confirmation and the last step of
+ * leadership transfer.
  */
 import { assert } from "../protocol/errors.ts";
 import type { RaftCore } from "./core.ts";
 import { Progress } from "./progress.ts";
-import type { Message, NodeId } from "./types.ts";
+import { NONE, type Message, type NodeId } from "./types.ts";
+
+/** The leader's tick: heartbeats, and once per minimum election timeout check-quorum and transfer expiry. */
+export function tickLeader(r: RaftCore): void {
+  r.heartbeatElapsed++;
+  r.electionElapsed++;
+  if (r.electionElapsed >= r.opts.electionTimeoutTicksMin) {
+    r.electionElapsed = 0;
+    if (r.opts.checkQuorum && !quorumActive(r)) return r.becomeFollower(r.term, NONE);
+    r.leadTransferee = NONE; // a transfer that did not finish within an election timeout is abandoned
+  }
+  if (r.heartbeatElapsed >= r.opts.heartbeatTicks) {
+    r.heartbeatElapsed = 0;
+    bcastHeartbeat(r, 0);
+  }
+}
+
+function quorumActive(r: RaftCore): boolean {
+  let active = 0;
+  for (const v of r.membership.current().voters) {
+    const pr = r.progress.get(v);
+    if (v === r.id || pr?.recentActive) active++;
+    if (pr && v !== r.id) pr.recentActive = false;
+  }
+  return active >= r.quorum();
+}
 
 export function stepLeader(r: RaftCore, m: Message): void {
   switch (m.type) {

@@ -118,6 +118,9 @@ export type Message =
 
 export type MessageType = Message["type"];
 
+/** Messages the core builds: everything but `from` (always this node) is given. */
+export type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, "from" | "term"> & { term?: number } : never) : never;
+
 /** A confirmed read: state applied through `index` is linearizable for the read with this `ctx`. */
 export interface ReadState {
   readonly ctx: number;
@@ -143,4 +146,24 @@ export interface Ready {
   /** The role and leader after this Ready (informational; not persisted). */
   readonly role: Role;
   readonly leader: NodeId;
+}
+
+/** What a successful proposal got: the index and term it was appended at. Committed only if that pair commits. */
+export interface Proposed {
+  readonly index: number;
+  readonly term: number;
+}
+
+/** Read-only status for shells, metrics and checkers. */
+export interface RaftStatus {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: number;
+  readonly vote: NodeId;
+  readonly leader: NodeId;
+  readonly commit: number;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly snapIndex: number;
+  readonly conf: ConfState;
 }
