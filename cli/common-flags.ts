@@ -10,7 +10,7 @@ export const outputFlag: FlagSpec = {
   brief: "Output format (table on a TTY, json otherwise)",
 };
 export const profileFlag: FlagSpec = { name: "profile", kind: "string", placeholder: "name", brief: "Profile from ~/.config/streambus/config.yaml" };
-export const timeoutFlag: FlagSpec = { name: "timeout", kind: "string", placeholder: "duration", brief: "Give up after this long (e.g. 10s)" };
+export const timeoutFlag: FlagSpec = { name: "timeout", kind: "string", placeholder: "duration", brief: "How long to wait for a broker and for admin requests (default 10s)" };
 
 /** Flags every client command takes. */
 export const clientFlags: readonly FlagSpec[] = [brokersFlag, profileFlag, timeoutFlag];

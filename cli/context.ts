@@ -12,7 +12,8 @@ export interface CliWritable {
 export interface CliProcess {
   stdout: CliWritable;
   stderr: CliWritable;
-  stdin?: NodeJS.ReadableStream;
+  /** Read at most once, and only by commands that take input (produce). */
+  stdin?: AsyncIterable<Uint8Array | string>;
   env: Record<string, string | undefined>;
   exitCode?: number | string | null;
 }

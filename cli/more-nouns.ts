@@ -1,4 +1,4 @@
-/** Nouns whose verbs land with later issues; declared now so `--help` shows the whole command tree. */
+/** Nouns whose verbs land with later issues (security); declared now so `--help` shows the whole command tree. */
 import { clientFlags, listFlags } from "./common-flags.ts";
 import { comesLater, type NounSpec } from "./spec.ts";
 
@@ -36,45 +36,4 @@ export const userNoun: NounSpec = {
     },
     { name: "delete", brief: "Delete a user", positionals: [{ name: "name", brief: "User name" }], flags: clientFlags, run: comesLater("user delete", "the security issue") },
   ],
-};
-
-const benchFlags = [
-  ...clientFlags,
-  { name: "topic", kind: "string", short: "t", placeholder: "name", brief: "Topic to use (created if missing)" },
-  { name: "records", kind: "number", short: "n", placeholder: "n", brief: "Number of records" },
-  { name: "recordBytes", kind: "number", short: "s", placeholder: "bytes", brief: "Record value size" },
-  { name: "acks", kind: "enum", values: ["all", "1", "0"], brief: "Acknowledgement level" },
-  { name: "output", kind: "enum", short: "o", values: ["table", "json"], brief: "Result format" },
-] as const;
-
-export const benchNoun: NounSpec = {
-  name: "bench",
-  brief: "Measure produce, consume and end-to-end performance",
-  verbs: [
-    { name: "produce", brief: "Produce throughput and latency", flags: benchFlags, run: comesLater("bench produce", "the SDK and CLI issue") },
-    { name: "consume", brief: "Consume throughput", flags: benchFlags, run: comesLater("bench consume", "the SDK and CLI issue") },
-    { name: "e2e", brief: "End-to-end latency at a fixed rate", flags: [...benchFlags, { name: "rate", kind: "number", placeholder: "n/s", brief: "Records per second" }], run: comesLater("bench e2e", "the SDK and CLI issue") },
-  ],
-};
-
-export const profileNoun: NounSpec = {
-  name: "profile",
-  brief: "Named connection profiles in ~/.config/streambus/config.yaml",
-  verbs: [
-    { name: "list", brief: "List profiles", flags: [{ name: "output", kind: "enum", short: "o", values: ["table", "json", "yaml"], brief: "Output format" }], run: comesLater("profile list", "the SDK and CLI issue") },
-    {
-      name: "create", brief: "Create or update a profile", positionals: [{ name: "name", brief: "Profile name" }],
-      flags: [{ name: "brokers", kind: "string", short: "b", placeholder: "host:port,...", brief: "Bootstrap brokers", required: true }],
-      run: comesLater("profile create", "the SDK and CLI issue"),
-    },
-    { name: "use", brief: "Make a profile the current one", positionals: [{ name: "name", brief: "Profile name" }], flags: [], run: comesLater("profile use", "the SDK and CLI issue") },
-  ],
-};
-
-export const completionNoun: NounSpec = {
-  name: "completion",
-  brief: "Print a shell completion script",
-  verbs: ["bash", "zsh", "fish"].map((shell) => ({
-    name: shell, brief: `Completion script for ${shell}`, flags: [], run: comesLater(`completion ${shell}`, "the SDK and CLI issue"),
-  })),
 };

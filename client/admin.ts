@@ -260,8 +260,8 @@ export class Admin {
   }
 
   /** Moves an empty group's committed offsets for every partition of `topic`; returns them. */
-  resetGroupOffsets(groupId: string, topic: string, to: groups.ResetTarget): Promise<PartitionOffset[]> {
-    return groups.resetGroupOffsets(this.#cluster, groupId, topic, to);
+  resetGroupOffsets(groupId: string, topic: string, to: groups.ResetTarget, opts: { dryRun?: boolean } = {}): Promise<PartitionOffset[]> {
+    return groups.resetGroupOffsets(this.#cluster, groupId, topic, to, this.#cluster.nowMs(), opts.dryRun ?? false);
   }
 
   /** Deletes empty groups with their offsets. */

@@ -96,8 +96,9 @@ export async function listGroupOffsets(cluster: Cluster, groupId: string): Promi
 /**
  * Moves the committed offsets of every partition of `topic` for an empty group (members would
  * overwrite them, so a group with members is refused with NON_EMPTY_GROUP). Returns the new offsets.
+ * With `dryRun` it only computes them (the plan `streambus group reset-offsets` prints without --execute).
  */
-export async function resetGroupOffsets(cluster: Cluster, groupId: string, topic: string, to: ResetTarget, nowMs = cluster.nowMs()): Promise<PartitionOffset[]> {
+export async function resetGroupOffsets(cluster: Cluster, groupId: string, topic: string, to: ResetTarget, nowMs = cluster.nowMs(), dryRun = false): Promise<PartitionOffset[]> {
   const [group] = await describeGroups(cluster, [groupId]);
   if (group !== undefined && group.state !== "Empty" && group.state !== "Dead") {
     throw new StreamBusError("NON_EMPTY_GROUP", `group "${groupId}" is ${group.state}; stop its consumers before resetting offsets`, { groupId });
@@ -119,6 +120,7 @@ export async function resetGroupOffsets(cluster: Cluster, groupId: string, topic
     offsets = found.map((r) => (r.offset >= 0n ? r.offset : endOf.get(tpKey(topic, r.partition))!));
   }
   const result = partitions.map((partition, i) => ({ topic, partition, offset: offsets[i]! }));
+  if (dryRun) return result;
   await withCoordinator(cluster, groupId, (nodeId) => commitOffsets(cluster, nodeId, groupId, ADMIN_COMMIT, result));
   return result;
 }
