@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { buildExecutable } from "../scripts/build.ts";
 
 const root = join(import.meta.dir, "..");
 let dir = "";
@@ -21,8 +22,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "sb-e2e-"));
   const outDir = mkdtempSync(join(tmpdir(), "sb-build-"));
   const outfile = join(outDir, "streambus");
-  const build = Bun.spawnSync({ cmd: [process.execPath, "build", "--compile", join(root, "cli", "main.ts"), "--outfile", outfile], cwd: root, stdout: "pipe", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  buildExecutable(outfile);
   bin = join(dir, "streambus");
   copyFileSync(outfile, bin);
   rmSync(outDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildExecutable } from "../../scripts/build.ts";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -116,7 +117,6 @@ export async function startBrokerProcess(opts: StartBrokerOptions = {}): Promise
 export function buildBinary(): { binary: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "sb-bin-"));
   const binary = join(dir, "streambus");
-  const build = Bun.spawnSync({ cmd: [process.execPath, "build", "--compile", join(root, "cli", "main.ts"), "--outfile", binary], cwd: root, stdout: "pipe", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  buildExecutable(binary);
   return { binary, dir };
 }
