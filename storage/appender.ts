@@ -154,9 +154,12 @@ export class Appender {
       }
       item.result = { baseOffset: base, lastOffset: next - 1n };
     }
-    const buf = group.length === 1 ? group[0]!.bytes : Buffer.concat(group.map((g) => g.bytes));
+    // One vectored write for the whole group: no concatenating copy of the batches.
+    const bufs = group.map((g) => g.bytes);
+    const groupBytes = bufs.reduce((n, b) => n + b.byteLength, 0);
     try {
-      await file.write(buf, startPosition);
+      if (bufs.length === 1) await file.write(bufs[0]!, startPosition);
+      else await file.writev(bufs, startPosition);
       this.#host.counters.writes++;
     } catch (e) {
       await this.#undoWrite(startPosition);
@@ -182,7 +185,7 @@ export class Appender {
     }
     seg.sizeBytes = pos;
     this.#logEndOffset = next;
-    this.#unflushedBytes += syncFirst ? 0 : buf.byteLength;
+    this.#unflushedBytes += syncFirst ? 0 : groupBytes;
     this.#host.counters.appendedBatches += group.reduce((n, g) => n + g.headers.length, 0);
     this.#advanceHighWatermark(next);
     for (const item of group) item.resolve(item.result!);

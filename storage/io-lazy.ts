@@ -57,6 +57,14 @@ class LazyFile implements StorageFile {
     this.pendingOf().ops.push({ kind: "write", position, data: Uint8Array.from(buf) });
   }
 
+  async writev(bufs: readonly Uint8Array[], position: number): Promise<void> {
+    let pos = position;
+    for (const b of bufs) {
+      await this.write(b, pos);
+      pos += b.byteLength;
+    }
+  }
+
   async truncate(lengthBytes: number): Promise<void> {
     this.pendingOf().ops.push({ kind: "truncate", lengthBytes });
   }

@@ -20,6 +20,8 @@ export interface StorageFile {
   read(buf: Uint8Array, offset: number, length: number, position: number): Promise<number>;
   /** Writes all of `buf` at `position`. Throws on failure (the file may then hold a partial write). */
   write(buf: Uint8Array, position: number): Promise<void>;
+  /** Writes `bufs` back to back at `position` in one call where possible (no concatenating copy). */
+  writev(bufs: readonly Uint8Array[], position: number): Promise<void>;
   /** Makes written data (and the size) durable, like fdatasync(2). */
   datasync(): Promise<void>;
   /** Makes written data and all metadata durable, like fsync(2). */
@@ -71,6 +73,25 @@ class RealFile implements StorageFile {
       // A zero-byte write would loop forever; the kernel reports ENOSPC instead, but be explicit.
       if (bytesWritten <= 0) throw Object.assign(new Error(`write of ${this.path} made no progress`), { code: "ENOSPC" });
       done += bytesWritten;
+    }
+  }
+
+  async writev(bufs: readonly Uint8Array[], position: number): Promise<void> {
+    const total = bufs.reduce((n, b) => n + b.byteLength, 0);
+    const { bytesWritten } = await this.fh.writev(bufs as Uint8Array[], position);
+    if (bytesWritten === total) return;
+    // A short vectored write: finish the rest buffer by buffer from where it stopped.
+    let skip = bytesWritten;
+    let pos = position + bytesWritten;
+    for (const b of bufs) {
+      if (skip >= b.byteLength) {
+        skip -= b.byteLength;
+        continue;
+      }
+      const rest = b.subarray(skip);
+      skip = 0;
+      await this.write(rest, pos);
+      pos += rest.byteLength;
     }
   }
 

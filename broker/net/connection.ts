@@ -82,7 +82,8 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
       buffered -= n;
       return out;
     }
-    const out = new Uint8Array(n);
+    // allocUnsafe: every byte is overwritten below, so zero-filling a frame-sized buffer is wasted work.
+    const out = Buffer.allocUnsafe(n);
     let off = 0;
     while (off < n) {
       const c = chunks[0]!;
