@@ -207,7 +207,7 @@ export class PartitionLog {
     });
   }
 
-  /** First batch whose max timestamp is >= `timestampMs` (Kafka ListOffsets by time), or null if none. */
+  /** First record (offset and its timestamp) whose timestamp is >= `timestampMs` (Kafka ListOffsets by time), or null if none. */
   async offsetForTimestamp(timestampMs: number): Promise<{ offset: bigint; timestampMs: number } | null> {
     this.#checkReadable();
     return this.#lock.shared(async () => {

@@ -1,10 +1,11 @@
 /**
  * Reads inside one segment: offset -> index entry -> short scan of batch headers -> a byte range of whole
  * batches, each CRC-checked before it is served. Also the timestamp lookup. Memory per read is bounded by
- * the read chunk (about maxBytes), never the segment.
+ * the read chunk (about maxBytes), never the segment. The timestamp lookup decodes only its candidate batch.
  */
 import { BATCH_HEADER_BYTES, Offsets, validateBatch } from "../protocol/batch-header.ts";
 import { isStreamBusError } from "../protocol/errors.ts";
+import { DEFAULT_RECORD_BATCH_LIMITS, decodeRecordBatch } from "../protocol/record-batch.ts";
 import { readFully, scanBatches } from "./batch-scan.ts";
 import type { StorageFile } from "./io.ts";
 import type { Segment } from "./segment.ts";
@@ -120,18 +121,41 @@ function verifyAll(seg: Segment, bytes: Uint8Array, filePosition: number, lim: R
   }
 }
 
-/** First batch in `seg` with max timestamp >= `timestampMs` and an offset >= `minOffset`. */
+/**
+ * First record in `seg` with timestamp >= `timestampMs` and offset >= `minOffset` (Kafka's ListOffsets by
+ * time), with that record's own timestamp. The time index finds where to start; batches whose max timestamp
+ * is below the target are skipped on their headers, and only a candidate batch is decoded (any codec) to
+ * pick the record. With log-append time every record of a batch carries its maxTimestamp. A candidate whose
+ * records cannot be decoded (a CRC-valid batch with a bad compressed payload: the broker checks headers
+ * only on produce) is answered at batch granularity rather than failing the lookup.
+ */
 export async function findByTimestamp(
   seg: Segment, file: StorageFile, timestampMs: number, minOffset: bigint, endPosition: number, maxBatchBytes: number,
 ): Promise<{ offset: bigint; timestampMs: number } | null> {
   const rel = seg.timeIndex.lookup(timestampMs);
   const startPosition = seg.index.lookup(rel).position;
   let found: { offset: bigint; timestampMs: number } | null = null;
+  const target = BigInt(timestampMs);
+  const limits = { ...DEFAULT_RECORD_BATCH_LIMITS, maxBatchBytes };
   const r = await scanBatches(file, { startPosition, endPosition, minBaseOffset: seg.baseOffset, maxBatchBytes }, (b) => {
     const last = b.header.baseOffset + BigInt(b.header.lastOffsetDelta);
-    if (last < minOffset || Number(b.header.maxTimestamp) < timestampMs) return true;
-    found = { offset: b.header.baseOffset > minOffset ? b.header.baseOffset : minOffset, timestampMs: Number(b.header.maxTimestamp) };
-    return false;
+    if (last < minOffset || b.header.maxTimestamp < target) return true;
+    let records;
+    try {
+      records = decodeRecordBatch(b.bytes, limits).records;
+    } catch (e) {
+      if (!isStreamBusError(e)) throw e;
+      found = { offset: b.header.baseOffset > minOffset ? b.header.baseOffset : minOffset, timestampMs: Number(b.header.maxTimestamp) };
+      return false;
+    }
+    for (const rec of records) {
+      if (rec.offset >= minOffset && rec.timestamp >= target) {
+        found = { offset: rec.offset, timestampMs: Number(rec.timestamp) };
+        return false;
+      }
+    }
+    // The records at or after the target all sit below minOffset: the next batch may hold the answer.
+    return true;
   });
   if (!found && r.invalidReason) throw new SegmentCorruption(seg.logPath, r.validEndPosition, r.invalidReason);
   return found;

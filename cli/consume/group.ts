@@ -16,10 +16,13 @@ export interface GroupConsumeOptions {
   count: number | undefined;
   render: RenderRecord;
   writer: PipeWriter;
+  /** Group session timeout (the SDK's default when absent); heartbeats go at a third of it, at most every 3 s. */
+  sessionTimeoutMs?: number;
 }
 
 export async function consumeAsGroupMember(ctx: CliContext, bus: StreamBus, o: GroupConsumeOptions): Promise<void> {
-  const consumer = bus.consumer({ groupId: o.groupId, topics: [o.topic], autoOffsetReset: o.reset });
+  const session = o.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: o.sessionTimeoutMs, heartbeatIntervalMs: Math.max(1, Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3))) };
+  const consumer = bus.consumer({ groupId: o.groupId, topics: [o.topic], autoOffsetReset: o.reset, ...session });
   const stop = Promise.race([ctx.stopSignal, o.writer.whenClosed()]).then(() => null);
   const it = consumer[Symbol.asyncIterator]();
   let printed = 0;

@@ -9,8 +9,13 @@ import { join } from "node:path";
 import { type BrokerProcess, buildBinary, removeDir, startBrokerProcess } from "./broker-process.ts";
 
 let built: { binary: string; dir: string } | null = null;
+/** Harnesses started and not yet stopped: the binary (about 100 MB) is removed when the last one stops. */
+let harnessesLive = 0;
 
-/** The compiled binary, built on first use and removed when the test process exits. */
+/**
+ * The compiled binary, built on first use; removed when the last harness stops (`bun test` runs no
+ * process "exit" handlers, so that alone would leave one copy in the temp dir per run) or at exit.
+ */
 export function cliBinary(): string {
   if (!built) {
     built = buildBinary();
@@ -18,6 +23,12 @@ export function cliBinary(): string {
     process.once("exit", () => removeDir(dir));
   }
   return built.binary;
+}
+
+function releaseBinary(): void {
+  if (--harnessesLive > 0 || !built) return;
+  removeDir(built.dir);
+  built = null;
 }
 
 export interface CliResult {
@@ -36,7 +47,68 @@ export interface CliHarness {
   run(args: string[], opts?: { stdin?: string | Uint8Array; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
   /** Runs a bash pipeline; `$SB` is the binary and $STREAMBUS_BROKERS points at the broker. */
   sh(script: string, opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
+  /** Starts a long-running `streambus ARGS...` whose stdout lines are collected as they arrive. */
+  spawn(name: string, args: string[], opts?: { maxLifeMs?: number }): LiveCli;
   stop(): Promise<void>;
+}
+
+/**
+ * A long-running CLI process (e.g. `consume --group`): stdout lines and stderr collected as they arrive,
+ * bounded waits, signals, and a hard SIGKILL after `maxLifeMs` whatever happens.
+ */
+export class LiveCli {
+  readonly lines: string[] = [];
+  stderr = "";
+  readonly exited: Promise<number>;
+  readonly #proc: ReturnType<typeof Bun.spawn>;
+  readonly #hardKill: ReturnType<typeof setTimeout>;
+
+  constructor(readonly name: string, cmd: string[], env: Record<string, string>, cwd: string, maxLifeMs: number) {
+    const proc = Bun.spawn({ cmd, env, cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    this.#proc = proc;
+    this.#hardKill = setTimeout(() => proc.kill("SIGKILL"), maxLifeMs);
+    const out = (async () => {
+      const decoder = new TextDecoder();
+      let partial = "";
+      for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) {
+        partial += decoder.decode(chunk, { stream: true });
+        const parts = partial.split("\n");
+        partial = parts.pop()!;
+        for (const l of parts) this.lines.push(l);
+      }
+      if (partial !== "") this.lines.push(partial);
+    })();
+    const err = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of proc.stderr as ReadableStream<Uint8Array>) this.stderr += decoder.decode(chunk, { stream: true });
+    })();
+    this.exited = Promise.all([proc.exited, out, err]).then(([code]) => {
+      clearTimeout(this.#hardKill);
+      return code;
+    });
+  }
+
+  get pid(): number {
+    return this.#proc.pid;
+  }
+
+  /** Polls `pred` every 25 ms; throws with this process's recent output after `timeoutMs`. */
+  async waitFor(what: string, pred: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`${this.name}: timed out after ${timeoutMs} ms waiting for ${what}\nstdout tail:\n${this.lines.slice(-5).join("\n")}\nstderr:\n${this.stderr.slice(-3000)}`);
+      await Bun.sleep(25);
+    }
+  }
+
+  /** Sends `signal`, waits for the exit (SIGKILL after `graceMs`), returns the exit code. */
+  async stop(signal: "SIGINT" | "SIGTERM" | "SIGKILL" = "SIGINT", graceMs = 10_000): Promise<number> {
+    this.#proc.kill(signal);
+    const t = setTimeout(() => this.#proc.kill("SIGKILL"), graceMs);
+    const code = await this.exited;
+    clearTimeout(t);
+    return code;
+  }
 }
 
 async function collect(cmd: string[], env: Record<string, string>, stdin: string | Uint8Array | undefined, timeoutMs: number, cwd: string): Promise<CliResult> {
@@ -52,9 +124,17 @@ async function collect(cmd: string[], env: Record<string, string>, stdin: string
   return { code, stdout, stderr, ms: performance.now() - started };
 }
 
-export async function startCliHarness(): Promise<CliHarness> {
+/** `brokerArgs`: extra `streambus broker` arguments, e.g. `["--set", "groups.initialRebalanceDelayMs=0"]`. */
+export async function startCliHarness(opts: { brokerArgs?: string[] } = {}): Promise<CliHarness> {
   const bin = cliBinary();
-  const broker = await startBrokerProcess({ binary: bin });
+  harnessesLive++;
+  let broker: BrokerProcess;
+  try {
+    broker = await startBrokerProcess({ binary: bin, args: opts.brokerArgs });
+  } catch (e) {
+    releaseBinary();
+    throw e;
+  }
   const home = mkdtempSync(join(tmpdir(), "sb-cli-home-"));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TMPDIR: tmpdir(), SB: bin, STREAMBUS_BROKERS: broker.bootstrap,
@@ -63,10 +143,12 @@ export async function startCliHarness(): Promise<CliHarness> {
     broker, bin, home, env,
     run: (args, opts = {}) => collect([bin, ...args], { ...env, ...opts.env }, opts.stdin, opts.timeoutMs ?? 60_000, home),
     sh: (script, opts = {}) => collect(["bash", "-o", "pipefail", "-c", script], { ...env, ...opts.env }, undefined, opts.timeoutMs ?? 60_000, home),
+    spawn: (name, args, opts = {}) => new LiveCli(name, [bin, ...args], env, home, opts.maxLifeMs ?? 90_000),
     async stop() {
       await broker.stop();
       removeDir(broker.dataDir);
       removeDir(home);
+      releaseBinary();
     },
   };
 }
