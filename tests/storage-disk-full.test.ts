@@ -18,7 +18,17 @@ const mounted = mount.exitCode === 0;
 if (!mounted) console.log(`SKIP disk-full test: cannot mount a tmpfs (${mount.stderr.toString().trim()}); needs root`);
 
 afterAll(() => {
-  if (mounted) Bun.spawnSync(["umount", mountDir]);
+  if (mounted) {
+    // A file handle closing late can keep the mount busy for a moment: retry, then detach lazily, and
+    // never rm -rf through a still-mounted tmpfs.
+    let ok = false;
+    for (let i = 0; i < 20 && !ok; i++) {
+      ok = Bun.spawnSync(["umount", mountDir]).exitCode === 0;
+      if (!ok) Bun.sleepSync(50);
+    }
+    if (!ok) ok = Bun.spawnSync(["umount", "-l", mountDir]).exitCode === 0;
+    if (!ok) return;
+  }
   rmSync(mountDir, { recursive: true, force: true });
 });
 
