@@ -3,9 +3,11 @@
  * when a batch is ready to send (full, lingered `lingerMs`, or a flush asked for it). Synchronous and
  * clock-free: the caller passes `nowMs`, so batching is tested without timers.
  *
- * A partition whose batch is in flight is "muted": its next batch waits, so batches of one partition
- * reach the broker in order even when a send is retried (Kafka's guarantee with one in-flight batch per
- * partition, without needing idempotence).
+ * A partition with `maxInFlightPerPartition` batches in flight (default 1) is "muted": its next batch waits.
+ * With the default, batches of one partition reach the broker in order even when a send is retried (Kafka's
+ * guarantee with one in-flight batch per partition, without needing idempotence). A higher limit pipelines
+ * a partition's batches (throughput when every append waits for an fsync) at the cost of that guarantee: a
+ * retried batch may land after a later one, as with Kafka's max.in.flight > 1 without idempotence.
  */
 import { assert } from "../protocol/errors.ts";
 import type { RecordHeader } from "../protocol/record-batch.ts";
@@ -62,6 +64,8 @@ export interface AccumulatorOptions {
   /** A non-full batch is ready this long after its first record. */
   lingerMs: number;
   deliveryTimeoutMs: number;
+  /** Batches of one partition allowed in flight at once. Default 1 (order kept across retries). */
+  maxInFlightPerPartition?: number;
 }
 
 function tpKey(topic: string, partition: number): string {
@@ -77,11 +81,18 @@ function tpKey(topic: string, partition: number): string {
 export class RecordAccumulator {
   readonly #opts: AccumulatorOptions;
   readonly #queues = new Map<string, ProducerBatch[]>();
-  readonly #muted = new Set<string>();
+  /** Batches in flight per partition key; a partition at the limit is muted. */
+  readonly #inFlight = new Map<string, number>();
+  readonly #maxInFlight: number;
   #recordCount = 0;
+  /** The last append's partition key: consecutive records mostly go to one partition, so the key string is reused. */
+  #lastTopic = "";
+  #lastPartition = -1;
+  #lastKey = "";
 
   constructor(opts: AccumulatorOptions) {
-    assert(opts.batchBytes > BATCH_OVERHEAD_BYTES && opts.lingerMs >= 0 && opts.deliveryTimeoutMs > 0, "accumulator limits are sane");
+    this.#maxInFlight = opts.maxInFlightPerPartition ?? 1;
+    assert(opts.batchBytes > BATCH_OVERHEAD_BYTES && opts.lingerMs >= 0 && opts.deliveryTimeoutMs > 0 && Number.isInteger(this.#maxInFlight) && this.#maxInFlight >= 1, "accumulator limits are sane");
     this.#opts = opts;
   }
 
@@ -92,7 +103,12 @@ export class RecordAccumulator {
 
   /** Adds a record; returns true when its partition now has a full batch (send without waiting for linger). */
   append(topic: string, partition: number, rec: PendingRecord, nowMs: number): boolean {
-    const key = tpKey(topic, partition);
+    if (topic !== this.#lastTopic || partition !== this.#lastPartition) {
+      this.#lastTopic = topic;
+      this.#lastPartition = partition;
+      this.#lastKey = tpKey(topic, partition);
+    }
+    const key = this.#lastKey;
     let queue = this.#queues.get(key);
     if (queue === undefined) this.#queues.set(key, (queue = []));
     let last = queue[queue.length - 1];
@@ -107,26 +123,33 @@ export class RecordAccumulator {
     return queue.length > 1 || last.sizeBytes >= this.#opts.batchBytes;
   }
 
-  /** Takes the ready batches, at most one per unmuted partition, and mutes those partitions. */
+  /**
+   * Takes the ready batches, in order, up to `maxInFlightPerPartition` in flight per partition, and counts
+   * them as in flight (muting a partition at the limit).
+   */
   drainReady(nowMs: number, flushing: boolean): ProducerBatch[] {
     const out: ProducerBatch[] = [];
     for (const [key, queue] of this.#queues) {
-      if (this.#muted.has(key)) continue;
-      const head = queue[0];
-      if (head === undefined) continue;
-      const ready = flushing || queue.length > 1 || head.sizeBytes >= this.#opts.batchBytes || nowMs - head.createdAtMs >= this.#opts.lingerMs
-        || head.attemptCount > 0;
-      if (!ready) continue;
-      queue.shift();
+      let inFlight = this.#inFlight.get(key) ?? 0;
+      const before = inFlight;
+      while (inFlight < this.#maxInFlight) {
+        const head = queue[0];
+        if (head === undefined) break;
+        const ready = flushing || queue.length > 1 || head.sizeBytes >= this.#opts.batchBytes || nowMs - head.createdAtMs >= this.#opts.lingerMs
+          || head.attemptCount > 0;
+        if (!ready) break;
+        queue.shift();
+        inFlight++;
+        this.#recordCount -= head.records.length;
+        out.push(head);
+      }
       if (queue.length === 0) this.#queues.delete(key);
-      this.#muted.add(key);
-      this.#recordCount -= head.records.length;
-      out.push(head);
+      if (inFlight !== before) this.#inFlight.set(key, inFlight);
     }
     return out;
   }
 
-  /** Puts a batch back at the head of its partition for a retry; the partition stays muted until `unmute`. */
+  /** Puts a batch back at the head of its partition for a retry; it stays counted in flight until `unmute`. */
   reenqueue(batch: ProducerBatch): void {
     const key = tpKey(batch.topic, batch.partition);
     let queue = this.#queues.get(key);
@@ -135,16 +158,19 @@ export class RecordAccumulator {
     this.#recordCount += batch.records.length;
   }
 
-  /** The partition's in-flight batch finished (or was put back): its next batch may go. */
+  /** One of the partition's in-flight batches finished (or was put back): its next batch may go. */
   unmute(topic: string, partition: number): void {
-    this.#muted.delete(tpKey(topic, partition));
+    const key = tpKey(topic, partition);
+    const n = this.#inFlight.get(key) ?? 0;
+    if (n <= 1) this.#inFlight.delete(key);
+    else this.#inFlight.set(key, n - 1);
   }
 
   /** Ms until the oldest unmuted batch lingers enough, or null when nothing is waiting. */
   nextReadyInMs(nowMs: number): number | null {
     let best: number | null = null;
     for (const [key, queue] of this.#queues) {
-      if (this.#muted.has(key) || queue.length === 0) continue;
+      if ((this.#inFlight.get(key) ?? 0) >= this.#maxInFlight || queue.length === 0) continue;
       const waitMs = Math.max(0, queue[0]!.createdAtMs + this.#opts.lingerMs - nowMs);
       best = best === null ? waitMs : Math.min(best, waitMs);
     }

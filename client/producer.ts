@@ -11,7 +11,7 @@
 import { StreamBusError, assert, toStreamBusError } from "../protocol/errors.ts";
 import type { CompressionName } from "../protocol/compression.ts";
 import type { RecordHeader } from "../protocol/record-batch.ts";
-import { RecordAccumulator, estimateRecordBytes, type PendingRecord, type ProducerBatch } from "./accumulator.ts";
+import { BATCH_OVERHEAD_BYTES, RecordAccumulator, estimateRecordBytes, type PendingRecord, type ProducerBatch } from "./accumulator.ts";
 import type { Cluster } from "./cluster.ts";
 import { DefaultPartitioner, type Partitioner } from "./partitioners.ts";
 import { Sender, type Acks } from "./sender.ts";
@@ -31,6 +31,13 @@ export interface ProducerOptions<K = Uint8Array, V = Uint8Array> {
   /** Broker-side deadline for one Produce request. Default 30 000 ms. */
   requestTimeoutMs?: number;
   maxInFlightPerBroker?: number;
+  /**
+   * Batches of one partition in flight at once. Default 1: a partition's batches reach the broker in order
+   * even across retries. Higher values pipeline a partition's batches (much more throughput to one partition
+   * when the broker fsyncs each append before acknowledging) but, as with Kafka's max.in.flight > 1 without
+   * idempotence, a retried batch may land after a later batch of its partition.
+   */
+  maxInFlightPerPartition?: number;
   maxRequestBytes?: number;
   /** Replaces murmur2/sticky partitioning. */
   partitioner?: Partitioner;
@@ -49,19 +56,22 @@ interface SpaceWaiter {
 
 const encoder = new TextEncoder();
 
-/** A record after interceptors and serializers, before partitioning. */
-interface PreparedRecord {
+/**
+ * A record after interceptors and serializers, before partitioning. It is also the PendingRecord that
+ * waits in a batch (`resolve`/`reject` are set when it is appended): one object per record on the hot path.
+ */
+interface PreparedRecord extends PendingRecord {
   topic: string;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: RecordHeader[];
-  timestamp: bigint;
   partition: number | undefined;
-  sizeBytes: number;
 }
 
+/** Shared by every record without headers (never mutated: the encoder only reads headers). */
+const NO_HEADERS: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
+
+function unsettled(): void {}
+
 function normalizeHeaders(h: ProducerRecord<unknown, unknown>["headers"]): RecordHeader[] {
-  if (h === undefined) return [];
+  if (h === undefined) return NO_HEADERS;
   if (Array.isArray(h)) return h;
   return Object.entries(h).map(([key, v]) => ({ key, value: typeof v === "string" ? encoder.encode(v) : v }));
 }
@@ -95,6 +105,9 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   #preparingCount = 0;
   #idleWaiters: (() => void)[] = [];
   #closed = false;
+  /** The last default timestamp, as a number and as the bigint records carry: records in one ms share it. */
+  #lastNowMs = Number.NaN;
+  #lastNowBig = 0n;
 
   constructor(cluster: Cluster, opts: ProducerOptions<K, V> = {}) {
     this.#cluster = cluster;
@@ -108,7 +121,11 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     const maxRequestBytes = opts.maxRequestBytes ?? 4 * 1024 * 1024;
     if (this.#bufferBytes < batchBytes) throw new StreamBusError("INVALID_CONFIG", `bufferBytes (${this.#bufferBytes}) must be at least batchBytes (${batchBytes})`);
     if (maxRequestBytes < batchBytes) throw new StreamBusError("INVALID_CONFIG", `maxRequestBytes (${maxRequestBytes}) must be at least batchBytes (${batchBytes})`);
-    this.#acc = new RecordAccumulator({ batchBytes, lingerMs: this.#lingerMs, deliveryTimeoutMs: this.#deliveryTimeoutMs });
+    const maxInFlightPerPartition = opts.maxInFlightPerPartition ?? 1;
+    if (!Number.isInteger(maxInFlightPerPartition) || maxInFlightPerPartition < 1) {
+      throw new StreamBusError("INVALID_CONFIG", `maxInFlightPerPartition must be a positive integer, got ${String(opts.maxInFlightPerPartition)}`);
+    }
+    this.#acc = new RecordAccumulator({ batchBytes, lingerMs: this.#lingerMs, deliveryTimeoutMs: this.#deliveryTimeoutMs, maxInFlightPerPartition });
     const metrics = opts.metrics ?? NO_METRICS;
     this.#sender = new Sender(cluster, this.#acc, {
       acks, compression: opts.compression ?? "none", requestTimeoutMs, maxInFlightPerBroker: opts.maxInFlightPerBroker ?? 5, maxRequestBytes,
@@ -154,12 +171,13 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     if (this.#closed) return Promise.reject(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
     let prepared: PreparedRecord;
     try {
-      prepared = this.#prepare(input);
+      const nowMs = this.#cluster.nowMs();
+      prepared = this.#prepare(input, nowMs);
       const meta = this.#cluster.metadata.topic(prepared.topic);
       if (meta !== undefined && this.#spaceWaiters.length === 0 && this.#bufferedBytes + prepared.sizeBytes <= this.#bufferBytes) {
         const partition = this.#choosePartition(prepared, meta.partitions.length);
         this.#bufferedBytes += prepared.sizeBytes;
-        return this.#append(prepared, partition);
+        return this.#append(prepared, partition, nowMs);
       }
     } catch (e) {
       return Promise.reject(e);
@@ -177,7 +195,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       await this.#reserve(prepared.sizeBytes);
       this.#preparingCount--;
       appended = true;
-      return await this.#append(prepared, partition);
+      return await this.#append(prepared, partition, this.#cluster.nowMs());
     } finally {
       if (!appended) {
         this.#preparingCount--;
@@ -186,15 +204,27 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     }
   }
 
-  #prepare(input: ProducerRecord<K, V>): PreparedRecord {
+  #prepare(input: ProducerRecord<K, V>, nowMs: number): PreparedRecord {
     let record = input;
     for (const i of this.#interceptors) if (i.onSend) record = i.onSend(record);
     const { topic } = record;
     const key = record.key === undefined || record.key === null ? null : this.#keySerializer.serialize(record.key, topic);
     const value = record.value === null ? null : this.#valueSerializer.serialize(record.value, topic);
     const headers = normalizeHeaders(record.headers);
-    const timestamp = record.timestamp === undefined ? BigInt(this.#cluster.nowMs()) : BigInt(record.timestamp);
-    return { topic, key, value, headers, timestamp, partition: record.partition, sizeBytes: estimateRecordBytes(key, value, headers) };
+    const timestamp = record.timestamp === undefined ? this.#defaultTimestamp(nowMs) : BigInt(record.timestamp);
+    return {
+      key, value, headers, timestamp, sizeBytes: estimateRecordBytes(key, value, headers), resolve: unsettled, reject: unsettled,
+      topic, partition: record.partition,
+    };
+  }
+
+  /** BigInt(nowMs), converted once per millisecond rather than once per record. */
+  #defaultTimestamp(nowMs: number): bigint {
+    if (nowMs !== this.#lastNowMs) {
+      this.#lastNowBig = BigInt(nowMs);
+      this.#lastNowMs = nowMs;
+    }
+    return this.#lastNowBig;
   }
 
   #choosePartition(r: PreparedRecord, partitionCount: number): number {
@@ -205,11 +235,12 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     return partition;
   }
 
-  /** Adds a record whose buffer space is already reserved. */
-  #append(r: PreparedRecord, partition: number): Promise<RecordMetadata> {
+  /** Adds a record whose buffer space is already reserved; the record itself is the batch's PendingRecord. */
+  #append(r: PreparedRecord, partition: number, nowMs: number): Promise<RecordMetadata> {
     return new Promise<RecordMetadata>((resolve, reject) => {
-      const pending: PendingRecord = { key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, sizeBytes: r.sizeBytes, resolve, reject };
-      const full = this.#acc.append(r.topic, partition, pending, this.#cluster.nowMs());
+      r.resolve = resolve;
+      r.reject = reject;
+      const full = this.#acc.append(r.topic, partition, r, nowMs);
       if (full || this.#flushCount > 0) this.#drainSoon();
       else if (this.#lingerTimer === null) this.#lingerTimer = setTimeout(() => this.#drain(), this.#lingerMs);
     });
@@ -240,9 +271,8 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   }
 
   #onBatchDone(b: ProducerBatch): void {
-    let freed = 0;
-    for (const r of b.records) freed += r.sizeBytes;
-    this.#bufferedBytes -= freed;
+    // A batch's size is its overhead plus the sizeBytes of its records (accumulator.append).
+    this.#bufferedBytes -= b.sizeBytes - BATCH_OVERHEAD_BYTES;
     assert(this.#bufferedBytes >= 0, "buffer accounting stays non-negative");
     while (this.#spaceWaiters.length > 0 && this.#bufferedBytes + this.#spaceWaiters[0]!.bytes <= this.#bufferBytes) {
       const w = this.#spaceWaiters.shift()!;

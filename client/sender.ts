@@ -94,24 +94,38 @@ export class Sender {
     q.push(batch);
   }
 
-  /** Batches for one request: at least one, then more while under maxRequestBytes. */
+  /**
+   * Batches for one request: at least one, then more while under maxRequestBytes. A request carries at most
+   * one batch per partition (Kafka brokers reject more); a partition's later batch (several may be in flight
+   * with maxInFlightPerPartition > 1) stays queued, in order, for a following request.
+   */
   #takeRequest(queue: ProducerBatch[]): ProducerBatch[] {
     const out: ProducerBatch[] = [];
     let bytes = 0;
-    while (queue.length > 0) {
-      const b = queue[0]!;
+    let taken: Set<string> | null = null;
+    let i = 0;
+    while (i < queue.length) {
+      const b = queue[i]!;
       try {
         b.encoded ??= this.#encode(b);
       } catch (e) {
         // A batch that cannot be encoded (a codec this runtime lacks, a limit) fails its sends; it must
         // not throw out of the send loop and take the process down.
-        queue.shift();
+        queue.splice(i, 1);
         this.#failOrRetry(b, toStreamBusError(e));
         continue;
       }
       if (out.length > 0 && bytes + b.encoded.byteLength > this.#opts.maxRequestBytes) break;
+      const key = `${b.topic}\u0000${b.partition}`;
+      if (taken?.has(key)) {
+        i++;
+        continue;
+      }
+      (taken ??= new Set()).add(key);
       bytes += b.encoded.byteLength;
-      out.push(queue.shift()!);
+      out.push(b);
+      if (i === 0) queue.shift();
+      else queue.splice(i, 1);
     }
     return out;
   }

@@ -20,14 +20,16 @@ import { Compression, type CompressionCodecs, type CompressionName, compressionN
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from "./compression-codec.ts";
 import { assert, StreamBusError } from "./errors.ts";
 import {
-  encodedRecordBytes,
+  encodeHeaderKeys,
+  INT32_DELTA_MAX,
+  INT32_DELTA_MIN,
   MIN_RECORD_BYTES,
   readRecord,
+  recordBodyBytes,
   type RecordHeader,
-  type SizedRecord,
-  sizeRecord,
-  writeRecord,
+  writeRecordFields,
 } from "./record.ts";
+import { sizeOfVarint } from "./varint.ts";
 
 export type { RecordHeader } from "./record.ts";
 
@@ -121,33 +123,76 @@ function checkHeaderFields(input: RecordBatchInput): void {
   }
 }
 
-/** Builds the records' wire form and the batch's timestamp range; checks offset deltas and timestamp deltas. */
-function planRecords(input: RecordBatchInput): { sized: SizedRecord[]; baseTimestamp: bigint; maxTimestamp: bigint; lastOffsetDelta: number } {
+/** The records' sizes and deltas, computed once and used by the write pass (no object per record). */
+interface RecordsPlan {
+  /** Body bytes of each record (everything after its length varint). */
+  bodyBytes: Int32Array;
+  /** Offset delta of each record. */
+  offsetDeltas: Int32Array;
+  /** Timestamp delta of each record: a number when it fits an int32 (the common case), else a bigint. */
+  timestampDeltas: (number | bigint)[];
+  /** UTF-8 header keys per record, or null when no record has headers. */
+  headerKeys: (Uint8Array[] | null)[] | null;
+  /** Bytes of the records section, length prefixes included. */
+  recordsBytes: number;
+  baseTimestamp: bigint;
+  maxTimestamp: bigint;
+  lastOffsetDelta: number;
+}
+
+/**
+ * Sizes the records and the batch's timestamp range; checks offset deltas and timestamp deltas. Bigint
+ * arithmetic runs only when a record's timestamp differs from the previous record's (a producer's records
+ * mostly share a millisecond), so the per-record cost is a bigint comparison and small-integer varint sizing.
+ */
+function planRecords(input: RecordBatchInput): RecordsPlan {
   const records = input.records;
-  if (records.length === 0) throw new StreamBusError("INVALID_RECORD", "a record batch needs at least one record");
+  const count = records.length;
+  if (count === 0) throw new StreamBusError("INVALID_RECORD", "a record batch needs at least one record");
   const defaultTs = input.defaultTimestamp ?? -1n;
   // Kafka's producers take the first record's timestamp as the base; deltas may be negative.
   const baseTimestamp = records[0]!.timestamp ?? defaultTs;
   let maxTimestamp = baseTimestamp;
   let lastOffsetDelta = -1;
-  const sized: SizedRecord[] = [];
-  for (let i = 0; i < records.length; i++) {
+  const bodyBytes = new Int32Array(count);
+  const offsetDeltas = new Int32Array(count);
+  const timestampDeltas: (number | bigint)[] = new Array(count);
+  let headerKeys: (Uint8Array[] | null)[] | null = null;
+  let recordsBytes = 0;
+  let prevTs: bigint | undefined;
+  let prevDelta: number | bigint = 0;
+  for (let i = 0; i < count; i++) {
     const r = records[i]!;
     const ts = r.timestamp ?? defaultTs;
-    const delta = ts - baseTimestamp;
-    if (ts < INT64_MIN || ts > INT64_MAX || delta < INT64_MIN || delta > INT64_MAX) {
-      throw new StreamBusError("INVALID_TIMESTAMP", `record ${i} timestamp ${ts} is out of range of the batch's base ${baseTimestamp}`);
+    if (ts !== prevTs) {
+      const delta = ts - baseTimestamp;
+      if (ts < INT64_MIN || ts > INT64_MAX || delta < INT64_MIN || delta > INT64_MAX) {
+        throw new StreamBusError("INVALID_TIMESTAMP", `record ${i} timestamp ${ts} is out of range of the batch's base ${baseTimestamp}`);
+      }
+      if (ts > maxTimestamp) maxTimestamp = ts;
+      prevTs = ts;
+      prevDelta = delta >= INT32_DELTA_MIN_BIG && delta <= INT32_DELTA_MAX_BIG ? Number(delta) : delta;
     }
-    if (ts > maxTimestamp) maxTimestamp = ts;
-    const offsetDelta = r.offsetDelta ?? i;
+    let offsetDelta = r.offsetDelta;
+    if (offsetDelta === undefined) offsetDelta = i;
     if (!Number.isInteger(offsetDelta) || offsetDelta <= lastOffsetDelta || offsetDelta > 0x7fffffff) {
       throw new StreamBusError("INVALID_RECORD", `record ${i} offsetDelta ${offsetDelta} must be an int32 above ${lastOffsetDelta}`);
     }
     lastOffsetDelta = offsetDelta;
-    sized.push(sizeRecord({ attributes: 0, timestampDelta: delta, offsetDelta, key: r.key, value: r.value, headers: r.headers ? [...r.headers] : [] }));
+    const keys = encodeHeaderKeys(r.headers);
+    if (keys !== null) (headerKeys ??= new Array<Uint8Array[] | null>(count).fill(null))[i] = keys;
+    const body = recordBodyBytes(prevDelta, offsetDelta, r.key, r.value, r.headers, keys);
+    if (body > 0x7fffffff) throw new StreamBusError("MESSAGE_TOO_LARGE", `record of ${body} bytes does not fit an int32 length`);
+    bodyBytes[i] = body;
+    offsetDeltas[i] = offsetDelta;
+    timestampDeltas[i] = prevDelta;
+    recordsBytes += sizeOfVarint(body) + body;
   }
-  return { sized, baseTimestamp, maxTimestamp, lastOffsetDelta };
+  return { bodyBytes, offsetDeltas, timestampDeltas, headerKeys, recordsBytes, baseTimestamp, maxTimestamp, lastOffsetDelta };
 }
+
+const INT32_DELTA_MIN_BIG = BigInt(INT32_DELTA_MIN);
+const INT32_DELTA_MAX_BIG = BigInt(INT32_DELTA_MAX);
 
 /**
  * Encodes one RecordBatch v2, compressing the records section with `input.compression` (default none).
@@ -159,15 +204,14 @@ export function encodeRecordBatch(input: RecordBatchInput, codecs: CompressionCo
   checkHeaderFields(input);
   const plan = planRecords(input);
   const compression = input.compression ?? "none";
-  let recordsBytes = 0;
-  for (const s of plan.sized) recordsBytes += encodedRecordBytes(s);
+  const recordsBytes = plan.recordsBytes;
   let out: Uint8Array;
   if (compression === "none") {
     out = new Uint8Array(BATCH_HEADER_BYTES + recordsBytes);
-    writeAll(out, BATCH_HEADER_BYTES, plan.sized, recordsBytes);
+    writeAll(out, BATCH_HEADER_BYTES, input.records, plan);
   } else {
     const plain = new Uint8Array(recordsBytes);
-    writeAll(plain, 0, plan.sized, recordsBytes);
+    writeAll(plain, 0, input.records, plan);
     const packed = codecs[compression].compress(plain);
     out = new Uint8Array(BATCH_HEADER_BYTES + packed.byteLength);
     out.set(packed, BATCH_HEADER_BYTES);
@@ -189,15 +233,19 @@ export function encodeRecordBatch(input: RecordBatchInput, codecs: CompressionCo
   dv.setBigInt64(Offsets.producerId, input.producerId ?? -1n);
   dv.setInt16(Offsets.producerEpoch, input.producerEpoch ?? -1);
   dv.setInt32(Offsets.baseSequence, input.baseSequence ?? -1);
-  dv.setInt32(Offsets.recordCount, plan.sized.length);
+  dv.setInt32(Offsets.recordCount, input.records.length);
   dv.setUint32(Offsets.crc, crc32c(out.subarray(CRC_START_BYTES) as Buffer));
   return out;
 }
 
-function writeAll(buf: Uint8Array, pos: number, sized: SizedRecord[], recordsBytes: number): void {
+function writeAll(buf: Uint8Array, pos: number, records: readonly RecordInput[], plan: RecordsPlan): void {
   const start = pos;
-  for (const s of sized) pos = writeRecord(buf, pos, s);
-  assert(pos - start === recordsBytes, `record sizing mismatch: wrote ${pos - start}, planned ${recordsBytes}`);
+  const { bodyBytes, offsetDeltas, timestampDeltas, headerKeys } = plan;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    pos = writeRecordFields(buf, pos, bodyBytes[i]!, timestampDeltas[i]!, offsetDeltas[i]!, r.key, r.value, r.headers, headerKeys === null ? null : headerKeys[i]!);
+  }
+  assert(pos - start === plan.recordsBytes, `record sizing mismatch: wrote ${pos - start}, planned ${plan.recordsBytes}`);
 }
 
 /**
