@@ -21,7 +21,9 @@ def make_producer(linger_ms):
     return Producer({"bootstrap.servers": spec["bootstrap"], "acks": spec.get("acks", "all"),
                      "linger.ms": linger_ms, "batch.size": 1000000, "batch.num.messages": 100000,
                      "queue.buffering.max.messages": 2000000, "queue.buffering.max.kbytes": 1048576,
-                     "enable.idempotence": False, "compression.type": "none"})
+                     "enable.idempotence": False, "compression.type": "none",
+                     # librdkafka leaves Nagle on by default; its docs recommend disabling it for latency.
+                     "socket.nagle.disable": True})
 
 
 def produce():
@@ -82,7 +84,7 @@ def latency():
     rate, seconds, size = spec["rate"], spec["durationMs"] / 1000.0, spec["size"]
     total = int(rate * seconds)
     c = Consumer({"bootstrap.servers": spec["bootstrap"], "group.id": "compare-lat", "enable.auto.commit": False,
-                  "fetch.wait.max.ms": 100, "fetch.min.bytes": 1})
+                  "fetch.wait.max.ms": 100, "fetch.min.bytes": 1, "socket.nagle.disable": True})
     c.assign([TopicPartition(spec["topic"], 0, 0)])
     p = make_producer(0)
     p.list_topics(spec["topic"], timeout=10)
