@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Kafka, logLevel, type Consumer } from "kafkajs";
+import { join } from "node:path";
 import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
 import {
   type WatchedProcess, confluentConsumer, describeGroup, endOffsets, eventsOf, fetchCommitted, kcatGroupConsumer, produceSpread, waitUntil,
@@ -54,6 +55,14 @@ async function expectCommittedAtEnd(group: string, topic: string, read: readonly
     const last = Math.max(-1, ...read.filter((r) => r.p === p).map((r) => r.o));
     expect({ p, committed: committed.get(p) }).toEqual({ p, committed: ends.get(p)! });
     expect(ends.get(p)).toBe(BigInt(last + 1));
+  }
+  // The same commits as `streambus group describe` shows them (the CLI from source, JSON output).
+  const cli = Bun.spawnSync({ cmd: [process.execPath, join(import.meta.dir, "..", "cli", "main.ts"), "group", "describe", group, "-b", broker.bootstrap, "-o", "json"], stdout: "pipe", stderr: "pipe" });
+  expect(cli.stderr.toString()).toBe("");
+  const described = JSON.parse(cli.stdout.toString()) as { totalLag: number; partitions: { topic: string; partition: number; committedOffset: number }[] };
+  expect(described.totalLag).toBe(0);
+  for (const p of PARTITIONS) {
+    expect(described.partitions.find((x) => x.topic === topic && x.partition === p)?.committedOffset).toBe(Number(ends.get(p)));
   }
 }
 
