@@ -8,7 +8,8 @@
  *   script to .mjs in a temp "application" whose node_modules/streambus links to this repo, so Node resolves
  *   `streambus` exactly as an installed package ("exports", condition "node").
  * - Deno runs the TypeScript with the root deno.json (`streambus` mapped to mod.ts, npm packages from
- *   node_modules). The binary comes from the `deno` devDependency.
+ *   node_modules). The binary comes from the optional dependency `@deno/linux-x64-glibc` (the registry here
+ *   serves only that platform build, so the `deno` wrapper package, which lists every platform, cannot be locked).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -23,7 +24,7 @@ const CHILD_TIMEOUT_MS = 30_000;
 
 const nodeBin = Bun.which("node");
 const nodeMajor = nodeBin ? Number(Bun.spawnSync({ cmd: [nodeBin, "-p", "process.versions.node.split('.')[0]"] }).stdout.toString().trim()) : 0;
-const denoBin = join(root, "node_modules", ".bin", "deno");
+const denoBin = join(root, "node_modules", "@deno", "linux-x64-glibc", "deno");
 const hasDeno = existsSync(denoBin);
 
 const work = mkdtempSync(join(tmpdir(), "sb-sdk-runtimes-"));
