@@ -1,20 +1,9 @@
 /** kafka-python (Debian python3-kafka 2.0.2) produce and consume round-trip with keys and headers. */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
+import { expect, test } from "bun:test";
+import { useBrokerProcess } from "./helpers/broker-process.ts";
 import { createTopicWithLibrdkafka, runPython } from "./helpers/python.ts";
 
-let broker: BrokerProcess;
-
-beforeAll(async () => {
-  broker = await startBrokerProcess();
-}, 30_000);
-
-afterAll(async () => {
-  if (broker) {
-    await broker.stop();
-    removeDir(broker.dataDir);
-  }
-});
+const brokerOf = useBrokerProcess();
 
 const SCRIPT = `
 import sys, json
@@ -39,8 +28,8 @@ print(json.dumps({"acked": len(offsets), "consumed": len(got), "match": ok}))
 `;
 
 test("kafka-python produces with keys and headers and consumes them back", async () => {
-  await createTopicWithLibrdkafka(broker.bootstrap, "kpy", 2);
-  const r = await runPython(SCRIPT, [broker.bootstrap, "kpy", "2000"], 90_000);
+  await createTopicWithLibrdkafka(brokerOf().bootstrap, "kpy", 2);
+  const r = await runPython(SCRIPT, [brokerOf().bootstrap, "kpy", "2000"], 90_000);
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout)).toEqual({ acked: 2000, consumed: 2000, match: true });
 }, 120_000);

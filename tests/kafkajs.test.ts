@@ -1,24 +1,13 @@
 /** kafkajs 2.2.4 (npm) against a broker process: admin, produce and consume (through a consumer group) with keys and headers. */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
-import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
+import { useBrokerProcess } from "./helpers/broker-process.ts";
 import { runCmd } from "./helpers/python.ts";
 
-let broker: BrokerProcess;
-
-beforeAll(async () => {
-  broker = await startBrokerProcess();
-}, 30_000);
-
-afterAll(async () => {
-  if (broker) {
-    await broker.stop();
-    removeDir(broker.dataDir);
-  }
-});
+const brokerOf = useBrokerProcess();
 
 test("kafkajs admin createTopics and fetchTopicMetadata", async () => {
-  const kafka = new Kafka({ brokers: [broker.bootstrap], clientId: "sb-test", logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: [brokerOf().bootstrap], clientId: "sb-test", logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -33,7 +22,7 @@ test("kafkajs admin createTopics and fetchTopicMetadata", async () => {
 }, 30_000);
 
 test("kafkajs produces with keys and headers; kcat and a kafkajs group consumer read them back", async () => {
-  const kafka = new Kafka({ brokers: [broker.bootstrap], clientId: "sb-test", logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: [brokerOf().bootstrap], clientId: "sb-test", logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: "kjs-data", numPartitions: 2 }] });
@@ -47,7 +36,7 @@ test("kafkajs produces with keys and headers; kcat and a kafkajs group consumer 
   await producer.disconnect();
 
   // Cross-check with an independent client first: kcat reads exactly what kafkajs wrote.
-  const r = await runCmd(["kcat", "-b", broker.bootstrap, "-C", "-t", "kjs-data", "-e", "-o", "beginning", "-f", "%k|%s|%h\\n"]);
+  const r = await runCmd(["kcat", "-b", brokerOf().bootstrap, "-C", "-t", "kjs-data", "-e", "-o", "beginning", "-f", "%k|%s|%h\\n"]);
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split("\n").sort();
   const want = messages.map((m) => `${m.key}|${m.value}|idx=${m.headers.idx}`).sort();

@@ -2,32 +2,21 @@
  * kcat (librdkafka 2.0.2, Debian) against a real `streambus broker` process: metadata, 100,000 keyed
  * records round-trip exactly once in per-partition order, every codec, and offsets by position and time.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
+import { describe, expect, test } from "bun:test";
+import { useBrokerProcess } from "./helpers/broker-process.ts";
 import { createTopicWithLibrdkafka, runCmd } from "./helpers/python.ts";
 
-let broker: BrokerProcess;
+const brokerOf = useBrokerProcess();
 
-beforeAll(async () => {
-  broker = await startBrokerProcess();
-}, 30_000);
-
-afterAll(async () => {
-  if (broker) {
-    await broker.stop();
-    removeDir(broker.dataDir);
-  }
-});
-
-const kcat = (args: string[], stdin?: string, timeoutMs = 60_000) => runCmd(["kcat", "-b", broker.bootstrap, ...args], { stdin, timeoutMs });
+const kcat = (args: string[], stdin?: string, timeoutMs = 60_000) => runCmd(["kcat", "-b", brokerOf().bootstrap, ...args], { stdin, timeoutMs });
 
 describe("kcat", () => {
   test("-L lists the broker, topics and partitions", async () => {
-    await createTopicWithLibrdkafka(broker.bootstrap, "kcat-meta", 3);
+    await createTopicWithLibrdkafka(brokerOf().bootstrap, "kcat-meta", 3);
     const r = await kcat(["-L", "-J"]);
     expect(r.code).toBe(0);
     const md = JSON.parse(r.stdout);
-    expect(md.brokers.map((b: { name: string }) => b.name)).toContain(broker.bootstrap);
+    expect(md.brokers.map((b: { name: string }) => b.name)).toContain(brokerOf().bootstrap);
     const t = md.topics.find((x: { topic: string }) => x.topic === "kcat-meta");
     expect(t.partitions.length).toBe(3);
     for (const p of t.partitions) expect(p.leader).toBe(md.brokers[0].id);
@@ -35,7 +24,7 @@ describe("kcat", () => {
 
   test("100,000 keyed lines round-trip exactly once, in per-partition order", async () => {
     const topic = "kcat-keyed";
-    await createTopicWithLibrdkafka(broker.bootstrap, topic, 3);
+    await createTopicWithLibrdkafka(brokerOf().bootstrap, topic, 3);
     const n = 100_000;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(`k${i % 997}:v${i}`);
@@ -68,7 +57,7 @@ describe("kcat", () => {
 
   test.each(["gzip", "snappy", "lz4", "zstd"])("codec %s round-trips", async (codec) => {
     const topic = `kcat-${codec}`;
-    await createTopicWithLibrdkafka(broker.bootstrap, topic, 1);
+    await createTopicWithLibrdkafka(brokerOf().bootstrap, topic, 1);
     const lines = Array.from({ length: 2000 }, (_, i) => `${codec}-${i}-${"x".repeat(i % 50)}`);
     const p = await kcat(["-P", "-t", topic, "-z", codec], lines.join("\n") + "\n");
     expect(p.code).toBe(0);
@@ -79,7 +68,7 @@ describe("kcat", () => {
 
   test("-o by offset and -o s@TS by timestamp", async () => {
     const topic = "kcat-offsets";
-    await createTopicWithLibrdkafka(broker.bootstrap, topic, 1);
+    await createTopicWithLibrdkafka(brokerOf().bootstrap, topic, 1);
     expect((await kcat(["-P", "-t", topic], Array.from({ length: 100 }, (_, i) => `a${i}`).join("\n") + "\n")).code).toBe(0);
     await Bun.sleep(50);
     const ts = Date.now();

@@ -3,23 +3,12 @@
  * the broker stores each record exactly where the client put it, and our SDK's murmur2 partitioner
  * predicts the same partition for every key.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { keyPartition } from "../client/partitioners.ts";
-import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
+import { useBrokerProcess } from "./helpers/broker-process.ts";
 import { createTopicWithLibrdkafka, runCmd, runPython } from "./helpers/python.ts";
 
-let broker: BrokerProcess;
-
-beforeAll(async () => {
-  broker = await startBrokerProcess();
-}, 30_000);
-
-afterAll(async () => {
-  if (broker) {
-    await broker.stop();
-    removeDir(broker.dataDir);
-  }
-});
+const brokerOf = useBrokerProcess();
 
 const PRODUCE = `
 import sys
@@ -34,10 +23,10 @@ print("ok")
 test("records land where librdkafka's murmur2 put them, and our murmur2 agrees for every key", async () => {
   const partitions = 7;
   const n = 2000;
-  await createTopicWithLibrdkafka(broker.bootstrap, "placement", partitions);
-  const p = await runPython(PRODUCE, [broker.bootstrap, "placement", String(n)]);
+  await createTopicWithLibrdkafka(brokerOf().bootstrap, "placement", partitions);
+  const p = await runPython(PRODUCE, [brokerOf().bootstrap, "placement", String(n)]);
   expect(p.stdout.trim()).toBe("ok");
-  const c = await runCmd(["kcat", "-b", broker.bootstrap, "-C", "-t", "placement", "-e", "-o", "beginning", "-f", "%p %k\n"]);
+  const c = await runCmd(["kcat", "-b", brokerOf().bootstrap, "-C", "-t", "placement", "-e", "-o", "beginning", "-f", "%p %k\n"]);
   const lines = c.stdout.trim().split("\n");
   expect(lines.length).toBe(n);
   const used = new Set<number>();

@@ -3,22 +3,11 @@
  * creates and deletes topics; a Producer with acks=all sends 50,000 records per codec with every
  * delivery callback successful; a Consumer with assign() reads them all back.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type BrokerProcess, removeDir, startBrokerProcess } from "./helpers/broker-process.ts";
+import { describe, expect, test } from "bun:test";
+import { useBrokerProcess } from "./helpers/broker-process.ts";
 import { runPython } from "./helpers/python.ts";
 
-let broker: BrokerProcess;
-
-beforeAll(async () => {
-  broker = await startBrokerProcess();
-}, 30_000);
-
-afterAll(async () => {
-  if (broker) {
-    await broker.stop();
-    removeDir(broker.dataDir);
-  }
-});
+const brokerOf = useBrokerProcess();
 
 const ADMIN = `
 import sys, json
@@ -80,14 +69,14 @@ print(json.dumps({"acked": ok, "errors": errors[:5], "consumed": len(seen), "hea
 
 describe("librdkafka (python3-confluent-kafka)", () => {
   test("AdminClient creates, lists and deletes topics; a duplicate create is TOPIC_ALREADY_EXISTS", async () => {
-    const r = await runPython(ADMIN, [broker.bootstrap]);
+    const r = await runPython(ADMIN, [brokerOf().bootstrap]);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ before: ["lrk-admin-a", "lrk-admin-b"], after: ["lrk-admin-b"], dup: "TOPIC_ALREADY_EXISTS" });
   }, 60_000);
 
   test.each(["none", "gzip", "snappy", "lz4", "zstd"])("acks=all producer with %s: 50,000 delivered and read back", async (codec) => {
     const n = 50_000;
-    const r = await runPython(PRODUCE_CONSUME, [broker.bootstrap, `lrk-${codec}`, codec, String(n)], 120_000);
+    const r = await runPython(PRODUCE_CONSUME, [brokerOf().bootstrap, `lrk-${codec}`, codec, String(n)], 120_000);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ acked: n, errors: [], consumed: n, headers: true });

@@ -28,7 +28,7 @@ export interface DescribedGroup {
   }[];
 }
 
-/** Every group here is a "classic" group (KIP-848 consumer groups are not implemented). */
+/** Every group here is a "classic" group (KIP-848 consumer groups do not exist here yet). */
 export const CLASSIC_GROUP_TYPE = "classic";
 
 /** The ListGroups entry of a group. */

@@ -2,6 +2,7 @@
  * Starts a real `streambus broker` process for tests (from source with bun, or the compiled binary),
  * on ephemeral loopback ports with a temp data dir, waits for its "ready" log line, and stops it.
  */
+import { afterAll, beforeAll } from "bun:test";
 import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -119,4 +120,24 @@ export function buildBinary(): { binary: string; dir: string } {
   const binary = join(dir, "streambus");
   buildExecutable(binary);
   return { binary, dir };
+}
+
+/**
+ * One broker process for a whole test file: started in beforeAll, stopped (and its data removed) in
+ * afterAll. Returns a getter, since the broker exists only once beforeAll has run.
+ */
+export function useBrokerProcess(opts: StartBrokerOptions = {}): () => BrokerProcess {
+  let broker: BrokerProcess | undefined;
+  beforeAll(async () => {
+    broker = await startBrokerProcess(opts);
+  }, 30_000);
+  afterAll(async () => {
+    if (!broker) return;
+    await broker.stop();
+    removeDir(broker.dataDir);
+  });
+  return () => {
+    if (!broker) throw new Error("the broker fixture has not started (beforeAll failed?)");
+    return broker;
+  };
 }
