@@ -5,17 +5,7 @@
 import type { CompressionName } from "./batch-header.ts";
 import type { RecordBatchInput, RecordInput } from "./record-batch.ts";
 
-/** A seeded 32-bit PRNG (mulberry32): the same seed gives the same sequence on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "./seeded-random.ts";
 
 /** An integer in [0, n). */
 export function randInt(rand: () => number, n: number): number {

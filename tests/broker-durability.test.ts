@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type BrokerProcess, buildBinary, removeDir, startBrokerProcess, tempDataDir } from "./helpers/broker-process.ts";
+import { seededRandom as rng } from "../protocol/seeded-random.ts";
 import { createTopicWithLibrdkafka, PYTHON, runCmd } from "./helpers/python.ts";
 
 const PRODUCER = `
@@ -28,18 +29,6 @@ while True:
         pass
     p.poll(0.0005 if i % 100 else 0.002)
 `;
-
-/** A small seeded PRNG (mulberry32) so kill moments reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let bin: { binary: string; dir: string };
 beforeAll(() => {

@@ -1,3 +1,4 @@
+import { seededRandom as rng } from "../../protocol/seeded-random.ts";
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join as joinPath } from "node:path";
@@ -96,17 +97,6 @@ describe("GroupCoordinator", () => {
   });
 });
 
-/** A tiny deterministic PRNG (mulberry32) so a failing seed replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("random schedules", () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {

@@ -4,19 +4,14 @@
  */
 import { defaultFactory } from "../../protocol/codec-defaults.ts";
 import { inVersions, type FieldSchema, type FieldType, type MessageSchema, type PrimitiveType } from "../../protocol/schema.ts";
+import { seededRandom } from "../../protocol/seeded-random.ts";
 import { uuidToString } from "../../protocol/uuid.ts";
 
-/** A small seeded PRNG (mulberry32): same seed, same sequence, on every runtime. */
+/** Helpers over the shared seeded PRNG (protocol/seeded-random.ts): same seed, same sequence. */
 export class Rng {
-  #state: number;
-  constructor(seed: number) { this.#state = seed >>> 0; }
   /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  readonly next: () => number;
+  constructor(seed: number) { this.next = seededRandom(seed); }
   /** Integer in [min, max]. */
   int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
   chance(p: number): boolean { return this.next() < p; }
