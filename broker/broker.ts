@@ -109,11 +109,14 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
     advertisedApis: () => advertisedApis,
     image: () => quorum.image(),
     partitionKey: (topic, partition) => `${topic}\u0000${partition}`,
-    leaderLog(topic, partition) {
+    leaderLog(topic, partition, currentLeaderEpoch = -1) {
       const t = quorum.image().topics.get(topic);
       const p = t?.partitions[partition];
       if (!t || !p) return { error: "UNKNOWN_TOPIC_OR_PARTITION" };
       if (p.leader !== config.nodeId) return { error: p.leader < 0 ? "LEADER_NOT_AVAILABLE" : "NOT_LEADER_OR_FOLLOWER" };
+      if (currentLeaderEpoch >= 0 && currentLeaderEpoch !== p.leaderEpoch) {
+        return { error: currentLeaderEpoch < p.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH" };
+      }
       const l = logs.get(topic, partition);
       if (!l) return { error: "LEADER_NOT_AVAILABLE" };
       return { log: l, topic: t, leaderEpoch: p.leaderEpoch };

@@ -29,6 +29,8 @@ export interface BrokerCounters {
   refusedConnections: number;
 }
 
+export type LeaderLogError = "UNKNOWN_TOPIC_OR_PARTITION" | "NOT_LEADER_OR_FOLLOWER" | "LEADER_NOT_AVAILABLE" | "FENCED_LEADER_EPOCH" | "UNKNOWN_LEADER_EPOCH";
+
 export interface BrokerCore {
   readonly config: BrokerConfig;
   readonly nodeId: number;
@@ -46,8 +48,12 @@ export interface BrokerCore {
   advertisedApis(): AdvertisedApi[];
   /** The metadata image now (shorthand for quorum.image()). */
   image(): MetadataImage;
-  /** The partition log this broker leads, or an error code for the partition. */
-  leaderLog(topic: string, partition: number): { log: PartitionLog; topic: TopicImage; leaderEpoch: number } | { error: "UNKNOWN_TOPIC_OR_PARTITION" | "NOT_LEADER_OR_FOLLOWER" | "LEADER_NOT_AVAILABLE" };
+  /**
+   * The partition log this broker leads, or an error code for the partition. With `currentLeaderEpoch`
+   * (from requests that carry one; -1 means "not given") a stale epoch is FENCED_LEADER_EPOCH and a newer
+   * one UNKNOWN_LEADER_EPOCH, as Kafka answers.
+   */
+  leaderLog(topic: string, partition: number, currentLeaderEpoch?: number): { log: PartitionLog; topic: TopicImage; leaderEpoch: number } | { error: LeaderLogError };
   /** Creates topics the way CreateTopics does (used by auto-create too). */
   createTopic(name: string, partitions: number, replicationFactor: number, configs: ReadonlyMap<string, string>, opts?: { assignments?: number[][]; validateOnly?: boolean }): Promise<{ topicId: string }>;
   /** Key for fetch waiters. */

@@ -123,3 +123,24 @@ test("altered topic configs reach the open log: lowering retention.bytes deletes
     await broker.close();
   }
 });
+
+test("a fetch or list-offsets from a newer leader epoch than the broker's gets UNKNOWN_LEADER_EPOCH", async () => {
+  const broker = await startBroker({ dataDir: join(dir, "e") });
+  try {
+    const c = await RawConn.open(portOf(broker.bootstrap));
+    await c.request(19, 5, { topics: [{ name: "ep", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const f = await c.request(1, 11, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: "ep", partitions: [{ partition: 0, currentLeaderEpoch: 7, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: "",
+    }, 2);
+    expect((f.responses as { partitions: { errorCode: number }[] }[])[0]!.partitions[0]!.errorCode).toBe(75);
+    const lo = await c.request(2, 4, { replicaId: -1, isolationLevel: 0, topics: [{ name: "ep", partitions: [{ partitionIndex: 0, currentLeaderEpoch: 7, timestamp: -1n }] }] }, 3);
+    expect((lo.topics as { partitions: { errorCode: number }[] }[])[0]!.partitions[0]!.errorCode).toBe(75);
+    const ok = await c.request(2, 4, { replicaId: -1, isolationLevel: 0, topics: [{ name: "ep", partitions: [{ partitionIndex: 0, currentLeaderEpoch: 0, timestamp: -1n }] }] }, 4);
+    expect((ok.topics as { partitions: { errorCode: number }[] }[])[0]!.partitions[0]!.errorCode).toBe(0);
+    c.close();
+  } finally {
+    await broker.close();
+  }
+});

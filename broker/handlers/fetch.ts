@@ -36,13 +36,9 @@ async function readAll(ctx: RequestContext, req: FetchReq): Promise<{ topics: { 
   for (const t of req.topics) {
     const partitions: PartitionOut[] = [];
     for (const p of t.partitions) {
-      const target = b.leaderLog(t.topic, p.partition);
+      const target = b.leaderLog(t.topic, p.partition, p.currentLeaderEpoch);
       if ("error" in target) {
         partitions.push(errorPartition(p.partition, target.error));
-        continue;
-      }
-      if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== target.leaderEpoch) {
-        partitions.push(errorPartition(p.partition, p.currentLeaderEpoch < target.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH"));
         continue;
       }
       const log = target.log;

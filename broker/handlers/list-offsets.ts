@@ -19,13 +19,9 @@ export const listOffsetsHandler = defineHandler({
       const partitions = [];
       for (const p of t.partitions) {
         const out = { partitionIndex: p.partitionIndex, errorCode: 0, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
-        const target = b.leaderLog(t.name, p.partitionIndex);
+        const target = b.leaderLog(t.name, p.partitionIndex, p.currentLeaderEpoch);
         if ("error" in target) {
           partitions.push({ ...out, errorCode: kafkaCodeOf(target.error) });
-          continue;
-        }
-        if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== target.leaderEpoch) {
-          partitions.push({ ...out, errorCode: kafkaCodeOf(p.currentLeaderEpoch < target.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH") });
           continue;
         }
         out.leaderEpoch = target.leaderEpoch;

@@ -20,11 +20,8 @@ export const offsetForLeaderEpochHandler = defineHandler({
       topics: req.topics.map((t) => ({
         topic: t.topic,
         partitions: t.partitions.map((p) => {
-          const target = b.leaderLog(t.topic, p.partition);
+          const target = b.leaderLog(t.topic, p.partition, p.currentLeaderEpoch);
           if ("error" in target) return { errorCode: kafkaCodeOf(target.error), partition: p.partition, leaderEpoch: -1, endOffset: -1n };
-          if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== target.leaderEpoch) {
-            return { errorCode: kafkaCodeOf(p.currentLeaderEpoch < target.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH"), partition: p.partition, leaderEpoch: -1, endOffset: -1n };
-          }
           if (p.leaderEpoch > target.leaderEpoch) return { errorCode: 0, partition: p.partition, leaderEpoch: -1, endOffset: -1n };
           return { errorCode: 0, partition: p.partition, leaderEpoch: target.leaderEpoch, endOffset: target.log.logEndOffset };
         }),
