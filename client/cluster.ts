@@ -16,10 +16,13 @@ import { MetadataCache, type TopicInfo } from "./metadata.ts";
 
 /** Options shared by every client made from one StreamBus. */
 export interface ClusterOptions {
-  /** Seed brokers, "host:port". */
+  /** Seed brokers, "host:port". Any one reachable broker is enough to discover the rest. */
   brokers: readonly string[];
+  /** Sent with every request (broker logs and quotas). Default "streambus". */
   clientId?: string;
+  /** Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /** Default 30 000 ms. */
   requestTimeoutMs?: number;
   /** Refresh metadata at least this often when it is used. Default 300 000 ms (Kafka's metadata.max.age.ms). */
   metadataMaxAgeMs?: number;

@@ -2,32 +2,17 @@
  * The StreamBus client SDK: a Kafka client for Node 20+, Bun and Deno (node:net and Web APIs only).
  * One `StreamBus` holds the connections and metadata that its producers, consumers and admin share.
  */
-import type { Logger } from "../protocol/logger.ts";
 import { Admin } from "./admin.ts";
-import type { BackoffOptions } from "./backoff.ts";
-import { Cluster } from "./cluster.ts";
+import { Cluster, type ClusterOptions } from "./cluster.ts";
 import { Consumer, type ConsumerOptions } from "./consumer.ts";
 import { GroupConsumer, type GroupConsumerOptions } from "./group/group-consumer.ts";
 import { Producer, type ProducerOptions } from "./producer.ts";
 
-/** Options of a StreamBus client. */
-export interface StreamBusOptions {
-  /** Seed brokers, "host:port". Any one reachable broker is enough to discover the rest. */
-  brokers: readonly string[];
-  /** Sent with every request (broker logs and quotas). Default "streambus". */
-  clientId?: string;
-  /** Default 10 000 ms. */
-  connectTimeoutMs?: number;
-  /** Default 30 000 ms. */
-  requestTimeoutMs?: number;
-  /** Default 300 000 ms. */
-  metadataMaxAgeMs?: number;
-  /** How long a just-created topic may stay unknown before sends to it fail. Default 10 000 ms. */
-  topicWaitMs?: number;
-  retryBackoff?: BackoffOptions;
-  allowAutoTopicCreation?: boolean;
-  logger?: Logger;
-}
+/**
+ * Options of a StreamBus client: the cluster options (client/cluster.ts) minus the test hooks
+ * (`limits`, `nowMs`).
+ */
+export type StreamBusOptions = Omit<ClusterOptions, "limits" | "nowMs">;
 
 /**
  * The client entry point.
