@@ -98,11 +98,15 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
   };
 
   const peekLength = (): number => {
-    const head = take(4);
-    // Put the 4 bytes back in front: we only peeked.
-    chunks.unshift(head);
-    buffered += 4;
-    return new DataView(head.buffer, head.byteOffset, 4).getInt32(0);
+    const c = chunks[0]!;
+    const head = c.byteLength >= 4 ? c : take(4);
+    const len = (head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!;
+    if (head !== c) {
+      // The length straddled chunks: put the 4 bytes back in front, we only peeked.
+      chunks.unshift(head);
+      buffered += 4;
+    }
+    return len;
   };
 
   const dispatch = (frame: Uint8Array): void => {
