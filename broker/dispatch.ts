@@ -1,10 +1,11 @@
 /**
  * Turns one request frame into one response frame: decode the header and body, find the handler,
- * run it under the request deadline, encode the answer. Unknown APIs and versions are answered the way
- * Kafka answers them (ApiVersions with UNSUPPORTED_VERSION); anything else undecodable closes the
- * connection (the caller's job) and never the broker.
+ * run it under the request deadline, encode the answer (as parts, so record sets are not copied).
+ * Unknown APIs and versions are answered the way Kafka answers them (ApiVersions with
+ * UNSUPPORTED_VERSION); anything else undecodable closes the connection (the caller's job) and never
+ * the broker.
  */
-import { decodeRequest, encodeResponse, UnsupportedRequestError } from "../protocol/envelope.ts";
+import { decodeRequest, encodeResponse, encodeResponseParts, UnsupportedRequestError } from "../protocol/envelope.ts";
 import { ERRORS, StreamBusError } from "../protocol/errors.ts";
 import type { ProtocolLimits } from "../protocol/limits.ts";
 import type { BrokerCore } from "./core.ts";
@@ -12,6 +13,13 @@ import type { Handler, RequestContext } from "./handler.ts";
 import type { ConnInfo } from "./net/connection.ts";
 
 const API_VERSIONS_KEY = 18;
+
+/**
+ * Byte arrays in a response body at least this long (Fetch record sets) are written to the socket from
+ * where they lie instead of being copied into the response buffer. Below it a copy costs less than the
+ * extra socket write a separate part takes, so every response without such arrays stays one write.
+ */
+const GATHER_MIN_BYTES = 32 * 1024;
 
 export interface DispatchMetrics {
   requestsByApi: Map<string, number>;
@@ -31,8 +39,11 @@ export class Dispatcher {
     for (const h of handlers) this.#byKey.set(h.api.apiKey, h);
   }
 
-  /** Handles one frame; resolves to the response frame, or null when no response is due. */
-  async handle(frame: Uint8Array, conn: ConnInfo): Promise<Uint8Array | null> {
+  /**
+   * Handles one frame; resolves to the response frame as parts to write in order (see
+   * {@link GATHER_MIN_BYTES}), or null when no response is due.
+   */
+  async handle(frame: Uint8Array, conn: ConnInfo): Promise<Uint8Array[] | null> {
     let req;
     try {
       req = decodeRequest(frame, this.limits);
@@ -62,18 +73,18 @@ export class Dispatcher {
       throw e;
     }
     if (body === null) return null;
-    return encodeResponse({ correlationId: req.header.correlationId }, req.apiKey, req.apiVersion, body as Record<string, unknown>);
+    return encodeResponseParts({ correlationId: req.header.correlationId }, req.apiKey, req.apiVersion, body as Record<string, unknown>, GATHER_MIN_BYTES);
   }
 
-  #unsupported(e: UnsupportedRequestError): Uint8Array {
+  #unsupported(e: UnsupportedRequestError): Uint8Array[] {
     this.metrics.unsupported++;
     if (e.apiKey === API_VERSIONS_KEY) {
       // Kafka answers an ApiVersions it cannot parse with a v0 body: error 35 plus what it supports,
       // so the client can retry with a version both sides speak.
-      return encodeResponse({ correlationId: e.correlationId }, API_VERSIONS_KEY, 0, {
+      return [encodeResponse({ correlationId: e.correlationId }, API_VERSIONS_KEY, 0, {
         errorCode: ERRORS.UNSUPPORTED_VERSION.kafkaCode,
         apiKeys: this.broker.advertisedApis(),
-      });
+      })];
     }
     throw new StreamBusError("UNSUPPORTED_VERSION", e.message, { apiKey: e.apiKey, apiVersion: e.apiVersion });
   }

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { UnsupportedRequestError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, peekCorrelationId } from "./envelope.ts";
+import { UnsupportedRequestError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, encodeResponseParts, peekCorrelationId } from "./envelope.ts";
 import { StreamBusError } from "./errors.ts";
 import { requestHeaderVersion, responseHeaderVersion } from "./headers.ts";
+import { seededRandom } from "./seeded-random.ts";
 
 function header(apiKey: number, apiVersion: number, correlationId: number): Uint8Array {
   const b = new Uint8Array(10);
@@ -64,5 +65,56 @@ describe("header versions follow flexibleVersions", () => {
     const d = decodeRequest(wire.subarray(4));
     expect(d.header).toEqual({ apiKey: 3, apiVersion: 12, correlationId: 9, clientId: "c" });
     expect(d.body.topics).toBeNull();
+  });
+});
+
+describe("encodeResponseParts", () => {
+  const FETCH = 1;
+  const GATHER_MIN_BYTES = 32 * 1024;
+  const filled = (byteCount: number, seed: number) => Uint8Array.from({ length: byteCount }, (_, i) => (i * 31 + seed) & 0xff);
+  const partition = (partitionIndex: number, records: Uint8Array | null) => ({
+    partitionIndex, errorCode: 0, highWatermark: 1000n, lastStableOffset: 1000n, logStartOffset: 0n, abortedTransactions: null, records,
+  });
+  const fetchBody = (recordSets: (Uint8Array | null)[]) => ({
+    throttleTimeMs: 0, errorCode: 0, sessionId: 0,
+    responses: [
+      { topic: "a", partitions: recordSets.slice(0, 2).map((r, i) => partition(i, r)) },
+      { topic: "b-longer-topic-name", partitions: recordSets.slice(2).map((r, i) => partition(i, r)) },
+    ],
+  });
+  const concat = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
+
+  test("Fetch parts concatenate to exactly encodeResponse's bytes, at non-flexible and flexible versions", () => {
+    const sizes = [0, 100, GATHER_MIN_BYTES - 1, GATHER_MIN_BYTES, 200_000];
+    const sets = sizes.map((n, i) => filled(n, i));
+    for (const version of [4, 11, 12]) {
+      const body = fetchBody([...sets, null]);
+      const whole = encodeResponse({ correlationId: 7 }, FETCH, version, body);
+      const parts = encodeResponseParts({ correlationId: 7 }, FETCH, version, body, GATHER_MIN_BYTES);
+      expect(concat(parts)).toEqual(whole);
+      // The two record sets at or above the threshold travel by reference, each as its own part.
+      expect(parts.filter((p) => p === sets[3] || p === sets[4]).length).toBe(2);
+      expect(parts.length).toBe(5);
+      const decoded = decodeResponse(concat(parts).subarray(4), FETCH, version).body as ReturnType<typeof fetchBody>;
+      expect(decoded.responses.flatMap((t) => t.partitions.map((p) => p.records))).toEqual([...sets, null]);
+    }
+  });
+  test("a response without large byte arrays stays one part", () => {
+    const body = fetchBody([filled(10, 1), filled(GATHER_MIN_BYTES - 1, 2)]);
+    const parts = encodeResponseParts({ correlationId: 1 }, FETCH, 12, body, GATHER_MIN_BYTES);
+    expect(parts.length).toBe(1);
+    expect(parts[0]).toEqual(encodeResponse({ correlationId: 1 }, FETCH, 12, body));
+  });
+  test("seeded random record-set sizes around the threshold", () => {
+    const seed = 1123;
+    const next = seededRandom(seed);
+    const minBytes = 4096; // a smaller threshold keeps the test fast while crossing it often
+    for (let round = 0; round < 60; round++) {
+      const sets = Array.from({ length: 1 + Math.floor(next() * 6) }, (_, i) => filled(Math.floor(next() * 2 * minBytes), round + i));
+      const version = [4, 7, 11, 12][Math.floor(next() * 4)]!;
+      const body = fetchBody(sets);
+      const parts = encodeResponseParts({ correlationId: round }, FETCH, version, body, minBytes);
+      expect({ seed, round, bytes: concat(parts) }).toEqual({ seed, round, bytes: encodeResponse({ correlationId: round }, FETCH, version, body) });
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Whole messages on the wire: length prefix + header + body.
  *
  * Broker side: `decodeRequest(frame)` on each frame from a {@link FrameSplitter}, then
- * `encodeResponse(header, apiKey, apiVersion, body)` gives bytes ready for the socket.
+ * `encodeResponse(header, apiKey, apiVersion, body)` gives bytes ready for the socket, or
+ * `encodeResponseParts(...)` gives them as parts that reference large record sets instead of copying them.
  * Client side: `encodeRequest(...)`, and `decodeResponse(frame, apiKey, apiVersion)` once
  * `peekCorrelationId(frame)` has matched the frame to its request.
  */
@@ -102,6 +103,14 @@ function finishFrame(w: Writer): Uint8Array {
   return w.finish();
 }
 
+function writeResponseFrame(w: Writer, header: ResponseHeader, apiKey: number, apiVersion: number, body: Body): void {
+  const schema = schemaOf(apiKey, apiVersion, "response");
+  w.int32(0); // length, patched below
+  writeResponseHeader(w, header, responseHeaderVersion(apiKey, apiVersion));
+  encodeMessageInto(w, schema, apiVersion, body as Input<MessageSchema>);
+  w.patchInt32(0, w.pos - FRAME_LENGTH_BYTES);
+}
+
 /**
  * Encodes a response with its length prefix, ready for the socket.
  *
@@ -109,12 +118,23 @@ function finishFrame(w: Writer): Uint8Array {
  * socket.write(encodeResponse({ correlationId }, 3, 1, { brokers: [...], controllerId: 1, topics: [] }));
  */
 export function encodeResponse(header: ResponseHeader, apiKey: number, apiVersion: number, body: Body): Uint8Array {
-  const schema = schemaOf(apiKey, apiVersion, "response");
   const w = new Writer(512);
-  w.int32(0); // length, patched below
-  writeResponseHeader(w, header, responseHeaderVersion(apiKey, apiVersion));
-  encodeMessageInto(w, schema, apiVersion, body as Input<MessageSchema>);
-  return finishFrame(w);
+  writeResponseFrame(w, header, apiKey, apiVersion, body);
+  return w.finish();
+}
+
+/**
+ * Encodes a response with its length prefix as parts to write in order: byte arrays in the body of at
+ * least `gatherMinBytes` (Fetch record sets) are referenced, not copied, so they must not change until
+ * written. The parts concatenated equal `encodeResponse`'s bytes; a response without such arrays is one part.
+ *
+ * @example
+ * for (const part of encodeResponseParts({ correlationId }, 1, 12, fetchBody, 32 * 1024)) socket.write(part);
+ */
+export function encodeResponseParts(header: ResponseHeader, apiKey: number, apiVersion: number, body: Body, gatherMinBytes: number): Uint8Array[] {
+  const w = new Writer(512, { gatherMinBytes });
+  writeResponseFrame(w, header, apiKey, apiVersion, body);
+  return w.finishParts();
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { StreamBusError } from "./errors.ts";
+import { AssertionError, StreamBusError } from "./errors.ts";
 import { protocolLimits } from "./limits.ts";
 import { Reader, Writer, utf8ByteLength } from "./primitives.ts";
+import { seededRandom } from "./seeded-random.ts";
 import { ZERO_UUID, uuidToBytes, uuidToString } from "./uuid.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -129,6 +130,77 @@ describe("Writer", () => {
     const w = new Writer();
     w.int32(0); w.int8(1); w.patchInt32(0, 1);
     expect(w.finish()).toEqual(bytes(0, 0, 0, 1, 1));
+  });
+});
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+describe("Writer gather mode", () => {
+  const big = new Uint8Array(100).fill(7);
+  test("arrays at or above gatherMinBytes become their own part, by reference", () => {
+    const w = new Writer(16, { gatherMinBytes: 100 });
+    w.int32(0); w.bytes(big.subarray(0, 99)); w.int8(1); w.compactBytes(big); w.int16(2);
+    const parts = w.finishParts();
+    expect(parts.map((p) => p.length)).toEqual([4 + 4 + 99 + 1 + 1, 100, 2]);
+    expect(parts[1]).toBe(big); // referenced, not copied
+    expect(w.pos).toBe(211);
+    const plain = new Writer(); plain.int32(0); plain.bytes(big.subarray(0, 99)); plain.int8(1); plain.compactBytes(big); plain.int16(2);
+    expect(concat(parts)).toEqual(plain.finish());
+  });
+  test("without gathered arrays the output is one part, and finish() concatenates when there are several", () => {
+    const w = new Writer(8, { gatherMinBytes: 1000 });
+    w.bytes(big);
+    expect(w.finishParts().length).toBe(1);
+    const g = new Writer(8, { gatherMinBytes: 10 });
+    g.int8(1); g.raw(big); g.raw(big); g.int8(2);
+    const parts = g.finishParts();
+    expect(parts.length).toBe(4); // back-to-back references need no chunk between them
+    expect(g.finish()).toEqual(concat(parts));
+  });
+  test("patchInt32 reaches the first chunk after gathering, and refuses anything past it", () => {
+    const w = new Writer(4, { gatherMinBytes: 100 });
+    w.int32(0); w.int32(0); w.raw(big); w.int32(0);
+    w.patchInt32(0, w.pos - 4);
+    w.patchInt32(4, -1);
+    expect(() => w.patchInt32(6, 0)).toThrow(AssertionError);
+    expect(() => w.patchInt32(108, 0)).toThrow(AssertionError); // the chunk after the reference
+    expect(concat(w.finishParts()).subarray(0, 8)).toEqual(bytes(0, 0, 0, 108, 0xff, 0xff, 0xff, 0xff));
+    const led = new Writer(4, { gatherMinBytes: 100 });
+    led.raw(big); led.int32(0);
+    expect(() => led.patchInt32(0, 0)).toThrow(AssertionError); // the first part is not ours to write
+  });
+  test("seeded random op sequences encode exactly as a plain writer", () => {
+    const seed = 20261123;
+    const next = seededRandom(seed);
+    for (let round = 0; round < 200; round++) {
+      const gatherMinBytes = 1 + Math.floor(next() * 64);
+      const g = new Writer(Math.floor(next() * 8), { gatherMinBytes });
+      const plain = new Writer(1);
+      g.int32(0); plain.int32(0);
+      const ops = Math.floor(next() * 30);
+      for (let i = 0; i < ops; i++) {
+        const kind = Math.floor(next() * 6);
+        const n = Math.floor(next() * 130);
+        const arr = Uint8Array.from({ length: n }, () => Math.floor(next() * 256));
+        for (const w of [g, plain]) {
+          if (kind === 0) w.int64(BigInt(n) * 0x1234567n);
+          else if (kind === 1) w.unsignedVarint(n * 1000);
+          else if (kind === 2) w.compactString("s".repeat(n % 40) + "é");
+          else if (kind === 3) w.bytes(arr);
+          else if (kind === 4) w.compactNullableBytes(n % 2 ? arr : null);
+          else w.uuid(ZERO_UUID);
+        }
+      }
+      g.patchInt32(0, g.pos); plain.patchInt32(0, plain.pos);
+      const parts = g.finishParts();
+      expect({ seed, round, bytes: concat(parts) }).toEqual({ seed, round, bytes: plain.finish() });
+      expect(parts.every((p) => p.length > 0)).toBe(true);
+    }
   });
 });
 

@@ -197,29 +197,88 @@ export class Reader {
   }
 }
 
-/** Writes Kafka primitives into a buffer that doubles as needed. */
+/** Options of a {@link Writer}. */
+export interface WriterOptions {
+  /**
+   * Gather mode: `raw` (and so `bytes`, `compactBytes`) keeps a reference to any byte array at least this
+   * long as its own part instead of copying it, so large record sets reach the socket without a copy.
+   * The referenced arrays must not change until the parts are written. Default: Infinity (always copy).
+   */
+  gatherMinBytes?: number;
+}
+
+/** The smallest buffer a grow allocates: a chunk continued after a gathered part may start empty. */
+const GROW_MIN_BYTES = 256;
+
+/**
+ * Writes Kafka primitives into a buffer that doubles as needed.
+ *
+ * In gather mode the output is a list of parts: owned chunks of small fields interleaved with
+ * references to large arrays (see {@link WriterOptions.gatherMinBytes}); `finishParts()` returns them.
+ *
+ * @example
+ * const w = new Writer(512, { gatherMinBytes: 32 * 1024 });
+ * w.int32(0); w.bytes(records); w.patchInt32(0, w.pos - 4);
+ * for (const part of w.finishParts()) socket.write(part);
+ */
 export class Writer {
+  /** The chunk being written; it holds the bytes from logical position #base on. */
   #buf: Uint8Array;
   #view: DataView;
+  /** Logical position where #buf starts; earlier bytes are sealed in #parts. Stays 0 unless gathering. */
+  #base = 0;
+  /** Sealed parts in order: owned chunks and gathered references. */
+  #parts: Uint8Array[] = [];
+  /** The first owned chunk once sealed (length prefixes at 0 are patched there), else null. */
+  #head: Uint8Array | null = null;
+  readonly #gatherMinBytes: number;
+  /** Total logical bytes written (over all parts): length prefixes are computed from it. */
   pos = 0;
 
-  constructor(initialBytes = 256) {
+  constructor(initialBytes = 256, options: WriterOptions = {}) {
     this.#buf = new Uint8Array(initialBytes);
     this.#view = new DataView(this.#buf.buffer);
+    this.#gatherMinBytes = options.gatherMinBytes ?? Infinity;
+    assert(this.#gatherMinBytes > 0, "gatherMinBytes is positive");
   }
 
+  /** Reserves `byteCount` bytes; returns where they start in #buf. */
   #ensure(byteCount: number): number {
-    const at = this.pos;
-    if (at + byteCount > this.#buf.length) {
-      let size = this.#buf.length * 2;
-      while (size < at + byteCount) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.#buf.subarray(0, at));
-      this.#buf = grown;
-      this.#view = new DataView(grown.buffer);
-    }
-    this.pos = at + byteCount;
+    const at = this.pos - this.#base;
+    if (at + byteCount > this.#buf.length) this.#grow(at + byteCount);
+    this.pos += byteCount;
     return at;
+  }
+
+  // Kept out of #ensure so the hot path stays small enough to inline.
+  #grow(neededBytes: number): void {
+    let size = Math.max(this.#buf.length * 2, GROW_MIN_BYTES);
+    while (size < neededBytes) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.#buf.subarray(0, this.pos - this.#base));
+    this.#buf = grown;
+    this.#view = new DataView(grown.buffer);
+  }
+
+  /** Closes the current chunk as a part; writing continues in the rest of its buffer. */
+  #seal(): void {
+    const used = this.pos - this.#base;
+    if (used > 0) {
+      const chunk = this.#buf.subarray(0, used);
+      if (this.#parts.length === 0) this.#head = chunk;
+      this.#parts.push(chunk);
+      const rest = this.#buf.subarray(used);
+      this.#buf = rest;
+      this.#view = new DataView(rest.buffer, rest.byteOffset, rest.byteLength);
+    }
+    this.#base = this.pos;
+  }
+
+  #gather(bytes: Uint8Array): void {
+    this.#seal();
+    this.#parts.push(bytes);
+    this.pos += bytes.length;
+    this.#base = this.pos;
   }
 
   // `at` is taken before touching #view/#buf: #ensure may replace them when it grows the buffer.
@@ -239,13 +298,23 @@ export class Writer {
 
   uuid(id: string): void { const at = this.#ensure(16); uuidToBytes(id, this.#buf, at); }
 
-  /** Appends raw bytes. */
-  raw(bytes: Uint8Array): void { const at = this.#ensure(bytes.length); this.#buf.set(bytes, at); }
+  /** Appends raw bytes (in gather mode, references them when they are at least gatherMinBytes long). */
+  raw(bytes: Uint8Array): void {
+    if (bytes.length >= this.#gatherMinBytes) return this.#gather(bytes);
+    const at = this.#ensure(bytes.length);
+    this.#buf.set(bytes, at);
+  }
 
-  /** Overwrites an int32 written earlier (length prefixes). */
+  /** Overwrites an int32 written earlier (length prefixes). Once parts are gathered, only the first chunk can be patched. */
   patchInt32(at: number, v: number): void {
     assert(at >= 0 && at + 4 <= this.pos, "patch lies inside written bytes");
-    this.#view.setInt32(at, v);
+    if (this.#parts.length === 0) {
+      this.#view.setInt32(at, v); // nothing sealed: #buf starts at position 0
+      return;
+    }
+    const head = this.#head;
+    assert(head !== null && head === this.#parts[0] && at + 4 <= head.length, "patch lies in the first chunk");
+    new DataView(head.buffer, head.byteOffset, head.byteLength).setInt32(at, v);
   }
 
   #utf8(s: string, compact: boolean, maxBytes: number): void {
@@ -276,8 +345,31 @@ export class Writer {
   /** Unsigned varint count + 1, or 0 for null (pass -1). */
   compactArrayLength(n: number): void { this.unsignedVarint(n + 1); }
 
-  /** The written bytes (a view of the internal buffer: do not keep writing after taking it). */
-  finish(): Uint8Array { return this.#buf.subarray(0, this.pos); }
+  /**
+   * The written bytes as one array: a view of the internal buffer (do not keep writing after taking it),
+   * or, when parts were gathered, a copy of them all.
+   */
+  finish(): Uint8Array {
+    if (this.#parts.length === 0) return this.#buf.subarray(0, this.pos);
+    const parts = this.finishParts();
+    const out = new Uint8Array(this.pos);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /**
+   * The written bytes as parts in order, their lengths summing to `pos`: one part unless gather mode
+   * referenced large arrays. Views of internal buffers and of the gathered arrays: do not keep writing.
+   */
+  finishParts(): Uint8Array[] {
+    if (this.#parts.length === 0) return [this.#buf.subarray(0, this.pos)];
+    this.#seal();
+    return this.#parts;
+  }
 }
 
 /** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, as TextEncoder writes them). */

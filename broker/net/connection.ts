@@ -3,13 +3,19 @@
  * dispatcher, and write responses back in request order (Kafka clients pipeline requests and match
  * responses by order as well as correlation id). Backpressure: when the bytes of requests in flight plus
  * responses not yet sent pass `maxInFlightBytes`, reading pauses until they drain.
+ *
+ * A response comes as parts (a Fetch response references its record sets instead of copying them);
+ * the parts are handed to the socket in order, and the socket's ordered queue keeps them contiguous.
  */
 import { StreamBusError } from "../../protocol/errors.ts";
 import type { Logger } from "../../protocol/logger.ts";
 import type { ConnHandlers, TcpConn } from "./tcp-server.ts";
 
-/** What the connection asks of the broker for each frame (the frame excludes the 4-byte length prefix). */
-export type FrameHandler = (frame: Uint8Array, conn: ConnInfo) => Promise<Uint8Array | null>;
+/**
+ * What the connection asks of the broker for each frame (the frame excludes the 4-byte length prefix):
+ * the response frame as parts to write in order, or null when no response is due.
+ */
+export type FrameHandler = (frame: Uint8Array, conn: ConnInfo) => Promise<Uint8Array[] | null>;
 
 export interface ConnInfo {
   readonly id: number;
@@ -29,9 +35,16 @@ export interface ConnectionMetrics {
 }
 
 interface Pending {
+  /** Counted in inFlightBytes: the request's bytes, plus the response's once it is ready. */
   bytes: number;
   done: boolean;
-  response: Uint8Array | null;
+  response: Uint8Array[] | null;
+}
+
+function byteLengthOf(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  return n;
 }
 
 /** Builds the handlers for one accepted TCP connection. */
@@ -41,7 +54,10 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
   let chunks: Uint8Array[] = [];
   let buffered = 0;
   const pending: Pending[] = [];
+  /** Bytes of requests being handled and of responses waiting for an earlier one. */
   let inFlightBytes = 0;
+  /** Response bytes handed to the socket but still in its outbound queue (zero again on drain). */
+  let unsentBytes = 0;
   let paused = false;
   let closed = false;
 
@@ -53,7 +69,7 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
   };
 
   const updatePause = (): void => {
-    const over = inFlightBytes > limits.maxInFlightBytes || pending.length >= limits.maxInFlightRequests;
+    const over = inFlightBytes + unsentBytes > limits.maxInFlightBytes || pending.length >= limits.maxInFlightRequests;
     if (over && !paused) {
       paused = true;
       conn.pause();
@@ -67,7 +83,10 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
     while (pending.length > 0 && pending[0]!.done) {
       const p = pending.shift()!;
       inFlightBytes -= p.bytes;
-      if (p.response && !closed) conn.write(p.response);
+      if (p.response && !closed) {
+        // Once one part is only partly sent, the socket queues the rest of it and every later part.
+        for (const part of p.response) unsentBytes = conn.write(part);
+      }
     }
     updatePause();
   };
@@ -118,6 +137,11 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
       (resp) => {
         p.done = true;
         p.response = resp;
+        if (resp) {
+          const responseBytes = byteLengthOf(resp);
+          p.bytes += responseBytes;
+          inFlightBytes += responseBytes;
+        }
         flushResponses();
       },
       (e) => {
@@ -145,6 +169,10 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
         take(4);
         dispatch(take(len));
       }
+      updatePause();
+    },
+    onDrain() {
+      unsentBytes = 0;
       updatePause();
     },
     onClose() {

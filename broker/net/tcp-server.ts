@@ -9,7 +9,11 @@ import type { Socket, TCPSocketListener } from "bun";
 export interface TcpConn {
   readonly id: number;
   readonly remoteAddress: string;
-  /** Queues bytes for sending; order is kept. Returns the bytes still queued (not yet in the kernel). */
+  /**
+   * Sends bytes, queuing what the kernel does not take; order is kept across calls, so a response's
+   * parts go out back to back, one call each, and are never copied. Returns the bytes still queued
+   * (not yet in the kernel); `onDrain` reports when that is zero again.
+   */
   write(bytes: Uint8Array): number;
   pause(): void;
   resume(): void;
