@@ -38,6 +38,13 @@ test("compare --quick completes and writes compare.json with the headline keys",
       expect(report.p99LatencyMsAt5k).toHaveProperty(k);
       expect(typeof report.p99LatencyMsAt5k[k]).toBe("number");
     }
+    // The SDK-driven StreamBus systems (bench/compare/peers/sdk-hook.ts), while enabled: rows and secondary ratios.
+    if (report.systems.streambusDurableSdk) {
+      for (const key of ["produce-1KiB-x1", "consume-1KiB", "latency-5k"]) expect(report.results[key]).toHaveProperty("streambusDurableSdk");
+      expect(report.results["produce-1KiB-x1"]).toHaveProperty("streambusRelaxedSdk");
+      expect(typeof report.sdk.ratios.sdkProduce1KiBVsNats).toBe("number");
+      expect(typeof report.sdk.p99LatencyMsAt5k.streambusDurableSdk).toBe("number");
+    }
     expect(existsSync(join(out, "compare.md"))).toBe(true);
     expect(readFileSync(join(out, "compare.produce-1KiB-x1.svg"), "utf8")).toStartWith("<svg");
   } finally {

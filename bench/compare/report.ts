@@ -89,6 +89,32 @@ export function headlineRatios(r: ReturnType<typeof summarizeAll>) {
   };
 }
 
+/**
+ * Secondary ratios for the StreamBus systems driven by our own SDK (gen/sdk-gen.ts), kept apart from the
+ * headline ratios, which stay librdkafka-driven. `sdkVsLibrdkafka*` compare the two clients on the same
+ * broker configuration (SDK figure / librdkafka figure).
+ */
+export function sdkRatios(r: ReturnType<typeof summarizeAll>) {
+  return {
+    sdkProduce1KiBVsNats: ratio(r, "produce-1KiB-x1", "streambusDurableSdk", "nats"),
+    sdkProduce1KiBVsRedis: ratio(r, "produce-1KiB-x1", "streambusDurableSdk", "redisAlways"),
+    sdkProduce100BVsNats: ratio(r, "produce-100B-x1", "streambusDurableSdk", "nats"),
+    sdkProduce100BVsRedis: ratio(r, "produce-100B-x1", "streambusDurableSdk", "redisAlways"),
+    sdkConsume1KiBVsNats: ratio(r, "consume-1KiB", "streambusDurableSdk", "nats"),
+    sdkConsume1KiBVsRedis: ratio(r, "consume-1KiB", "streambusDurableSdk", "redisAlways"),
+    sdkRelaxedProduce1KiBVsNats: ratio(r, "produce-1KiB-x1", "streambusRelaxedSdk", "nats"),
+    sdkRelaxedProduce1KiBVsRedis: ratio(r, "produce-1KiB-x1", "streambusRelaxedSdk", "redisEverysec"),
+    sdkVsLibrdkafkaProduce1KiB: ratio(r, "produce-1KiB-x1", "streambusDurableSdk", "streambusDurable"),
+    sdkVsLibrdkafkaProduce100B: ratio(r, "produce-100B-x1", "streambusDurableSdk", "streambusDurable"),
+    sdkVsLibrdkafkaProduce1KiBx4: ratio(r, "produce-1KiB-x4", "streambusDurableSdk", "streambusDurable"),
+    sdkVsLibrdkafkaConsume1KiB: ratio(r, "consume-1KiB", "streambusDurableSdk", "streambusDurable"),
+    sdkVsLibrdkafkaRelaxedProduce1KiB: ratio(r, "produce-1KiB-x1", "streambusRelaxedSdk", "streambusRelaxed"),
+    sdkVsLibrdkafkaRelaxedProduce100B: ratio(r, "produce-100B-x1", "streambusRelaxedSdk", "streambusRelaxed"),
+  };
+}
+
+const SDK_NOTE = "Rows labelled (SDK) drive the same two StreamBus configurations with StreamBus's own TypeScript SDK on Bun (bench/compare/gen/sdk-gen.ts) instead of librdkafka; the headline ratios use the librdkafka rows, and `sdk.ratios` in compare.json holds the SDK's.";
+
 function p99At(r: ReturnType<typeof summarizeAll>, key: string, id: SystemId): number {
   return r[key]?.[id]?.p99Ms?.median ?? NaN;
 }
@@ -97,12 +123,14 @@ function p99At(r: ReturnType<typeof summarizeAll>, key: string, id: SystemId): n
 export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, disk: DiskLimits[], meta: { notes: string[] } & Record<string, unknown>) {
   const results = summarizeAll(raw);
   const latency5k = "latency-5k";
+  const sdkRan = defs.some((d) => d.id === "streambusDurableSdk" || d.id === "streambusRelaxedSdk");
   return {
     bench: "compare",
     at: new Date().toISOString(),
     mode: cfg.mode,
     rounds: cfg.roundCount,
     ...meta,
+    notes: sdkRan ? [...meta.notes, SDK_NOTE] : meta.notes,
     systems: Object.fromEntries(defs.map((d) => [d.id, { label: d.label, client: d.client, durability: d.durability }])),
     ratios: headlineRatios(results),
     p99LatencyMsAt5k: {
@@ -112,6 +140,14 @@ export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, dis
       redisEverysec: p99At(results, latency5k, "redisEverysec"),
       redisAlways: p99At(results, latency5k, "redisAlways"),
     },
+    /** Present when the SDK-driven systems ran (peers/sdk-hook.ts); secondary to `ratios`. */
+    sdk: sdkRan ? {
+      ratios: sdkRatios(results),
+      p99LatencyMsAt5k: {
+        streambusRelaxedSdk: p99At(results, latency5k, "streambusRelaxedSdk"),
+        streambusDurableSdk: p99At(results, latency5k, "streambusDurableSdk"),
+      },
+    } : undefined,
     coldStartMs: Object.fromEntries(Object.entries(raw).filter(([, rs]) => rs.some((r) => Number.isFinite(r.coldStartMs)))
       .map(([id, rs]) => [id, rounded(spread(rs.map((r) => r.coldStartMs)))])),
     limits: {
@@ -162,6 +198,21 @@ function tone(id: SystemId): Bar["tone"] {
   return id.startsWith("streambus") ? "streambus" : id === "appendServer" || id === "tcpBlast" ? "limit" : "peer";
 }
 
+/** The markdown section of the secondary SDK-driven ratios (none when the SDK systems did not run). */
+function sdkSection(report: Report): string[] {
+  if (!report.sdk) return [];
+  return [
+    "## StreamBus via its own SDK (secondary ratios: SDK-driven StreamBus / other)",
+    "",
+    "| ratio | value |",
+    "|---|---|",
+    ...Object.entries(report.sdk.ratios).map(([k, v]) => `| ${k} | ${fmt(v)} |`),
+    "",
+    "p99 latency at 5,000 records/s via the SDK (ms): " + Object.entries(report.sdk.p99LatencyMsAt5k).map(([k, v]) => `${k} ${fmt(v)}`).join(", "),
+    "",
+  ];
+}
+
 /** Writes compare.json, compare.md and compare.<workload>.svg into `dir`. */
 export function writeReport(report: Report, dir: string): void {
   mkdirSync(dir, { recursive: true });
@@ -202,6 +253,7 @@ export function writeReport(report: Report, dir: string): void {
     "",
     "p99 latency at 5,000 records/s (ms): " + Object.entries(report.p99LatencyMsAt5k).map(([k, v]) => `${k} ${fmt(v)}`).join(", "),
     "",
+    ...sdkSection(report),
     `Machine limits: sequential write ${range(report.limits.seqWriteMBps)} MB/s without fdatasync, ${range(report.limits.seqWriteFdatasyncPerMiBMBps)} MB/s with one fdatasync per MiB, ${range(report.limits.fdatasyncPerSec)} fdatasync/s (4 KiB writes).`,
     "",
     "## All figures",

@@ -39,7 +39,7 @@ function streambus(relaxed: boolean, sdk?: SdkGeneratorFactory): SystemDef {
         coldStartMs,
         prepare: (_w, name) => createTopicWithLibrdkafka(bootstrap, name, 1),
         generator(w, name, index, op) {
-          if (sdk) return sdk({ op, bootstrap, topic: name, workload: w, acks, index });
+          if (sdk) return sdk({ op, bootstrap, topic: name, workload: w, acks, index, timeoutMs });
           if (w.kind === "produce") {
             // The untimed backlog fill uses acks=1: it only has to get the bytes in before consume is timed.
             return kafkaGenerator({ op, bootstrap, topic: name, size: w.size, count: w.count, acks: w.fill ? "1" : acks, lingerMs: THROUGHPUT_LINGER_MS, durationMsMax: w.durationMsMax });
