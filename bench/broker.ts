@@ -75,10 +75,13 @@ const SDK_WINDOW_BYTES = 16 * 1024 * 1024;
 /**
  * The SDK side of the bench, run in a child process (`bun bench/broker.ts --sdk-client ...`) so it gets a
  * fresh heap and its CPU time is its own: produces `n` records of `size` bytes as fast as the producer
- * takes them (one `send` per record, like librdkafka's `produce`), then reads them back from offset 0.
+ * takes them, then reads them back from offset 0. API "produce" (the headline) is `producer.produce` with
+ * `ready()` when it refuses, the counterpart of the librdkafka side's `produce` + BufferError loop; "send"
+ * is one promise per record (`send().then`), with a 16 MiB window of unacknowledged bytes.
  */
 async function sdkClient(argv: string[]): Promise<ClientResult> {
-  const [bootstrap, topic, sizeArg, nArg, acksArg, inFlightArg, produceOnlyArg] = argv as [string, string, string, string, string, string?, string?];
+  const [bootstrap, topic, sizeArg, nArg, acksArg, inFlightArg, produceOnlyArg, apiArg] = argv as [string, string, string, string, string, string?, string?, string?];
+  const api = apiArg ?? "produce";
   const size = Number(sizeArg);
   const n = Number(nArg);
   const maxInFlightPerPartition = Number(inFlightArg ?? SDK_IN_FLIGHT_PER_PARTITION);
@@ -106,14 +109,21 @@ async function sdkClient(argv: string[]): Promise<ClientResult> {
     firstError ??= e;
     settled();
   };
+  const record = { topic, value };
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    inFlightBytes += size;
-    producer.send({ topic, value }).then(settled, onError);
-    if (inFlightBytes >= SDK_WINDOW_BYTES) await new Promise<void>((r) => (wake = r));
+  if (api === "produce") {
+    for (let i = 0; i < n; i++) {
+      while (!producer.produce(record)) await producer.ready();
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      inFlightBytes += size;
+      producer.send(record).then(settled, onError);
+      if (inFlightBytes >= SDK_WINDOW_BYTES) await new Promise<void>((r) => (wake = r));
+    }
   }
-  await producer.flush();
+  await producer.flush(); // rejects if any produce()d record failed
   const produceS = (performance.now() - t0) / 1000;
   const produceCpuS = cpuSeconds(process.cpuUsage(c0));
   if (failed > 0) throw new Error(`${failed} of ${n} sends failed; first: ${String(firstError)}`);
@@ -231,6 +241,7 @@ export async function run(): Promise<object> {
         let res: ClientResult;
         let sdk: ClientResult;
         let sdkDefault: ClientResult;
+        let sdkSend: ClientResult;
         try {
           const clientArgs = (t: string) => [broker.bootstrap, t, String(size), String(n), acks];
           // Alternate which client goes first (or put the SDK first everywhere with --sdk-first).
@@ -242,6 +253,7 @@ export async function run(): Promise<object> {
             sdk = await runSdkClient(clientArgs(sdkTopic));
           }
           sdkDefault = await runSdkClient([...clientArgs(sdkDefaultTopic), "1", "produce-only"]);
+          sdkSend = await runSdkClient([...clientArgs(sdkDefaultTopic), String(SDK_IN_FLIGHT_PER_PARTITION), "produce-only", "send"]);
         } finally {
           clearInterval(sampler);
         }
@@ -268,6 +280,8 @@ export async function run(): Promise<object> {
           sdkVsLibrdkafkaConsume: +(sdkConsumeRps / consumeRps).toFixed(3),
           sdkInFlight1ProduceRecordsPerSec: Math.round(n / sdkDefault.produceS), sdkInFlight1ProduceCpuS: +sdkDefault.produceCpuS.toFixed(3),
           sdkInFlight1VsLibrdkafkaProduce: +(n / sdkDefault.produceS / produceRps).toFixed(3),
+          sdkSendApiProduceRecordsPerSec: Math.round(n / sdkSend.produceS), sdkSendApiProduceCpuS: +sdkSend.produceCpuS.toFixed(3),
+          sdkSendApiVsLibrdkafkaProduce: +(n / sdkSend.produceS / produceRps).toFixed(3),
         });
       }
     }
@@ -283,20 +297,21 @@ export async function run(): Promise<object> {
   }
   console.log("librdkafka (python3-confluent-kafka):");
   console.log(table.toString());
-  const sdkTable = new Table({ style, head: ["record", "acks", "SDK produce rec/s", "SDK produce MB/s", "SDK consume rec/s", "SDK consume MB/s", "SDK/librdkafka produce", "SDK/librdkafka consume", "produce CPU us/rec SDK | rdk", "consume CPU us/rec SDK | rdk", "in-flight 1: produce rec/s (vs rdk)"] });
+  const sdkTable = new Table({ style, head: ["record", "acks", "SDK produce rec/s", "SDK produce MB/s", "SDK consume rec/s", "SDK consume MB/s", "SDK/librdkafka produce", "SDK/librdkafka consume", "produce CPU us/rec SDK | rdk", "consume CPU us/rec SDK | rdk", "in-flight 1: produce rec/s (vs rdk)", "send() API: produce rec/s (vs rdk)"] });
   for (const r of rows) {
     const n = r.records as number;
     sdkTable.push([
       r.recordBytes, r.acks, r.sdkProduceRecordsPerSec, r.sdkProduceMBps, r.sdkConsumeRecordsPerSec, r.sdkConsumeMBps, r.sdkVsLibrdkafkaProduce, r.sdkVsLibrdkafkaConsume,
       `${us(r.sdkProduceCpuS as number, n)} | ${us(r.produceCpuS as number, n)}`, `${us(r.sdkConsumeCpuS as number, n)} | ${us(r.consumeCpuS as number, n)}`,
       `${r.sdkInFlight1ProduceRecordsPerSec} (${r.sdkInFlight1VsLibrdkafkaProduce})`,
+      `${r.sdkSendApiProduceRecordsPerSec} (${r.sdkSendApiVsLibrdkafkaProduce})`,
     ].map(String));
   }
-  console.log(`StreamBus TypeScript SDK, same broker, same run (maxInFlightPerPartition ${SDK_IN_FLIGHT_PER_PARTITION}; last column: the default 1):`);
+  console.log(`StreamBus TypeScript SDK, same broker, same run (producer.produce, maxInFlightPerPartition ${SDK_IN_FLIGHT_PER_PARTITION}; then the default 1 in flight, and one send() promise per record):`);
   console.log(sdkTable.toString());
   const result = {
     bench: "broker", at: new Date().toISOString(), client: "librdkafka via python3-confluent-kafka, same machine (client and broker share 2 vCPUs)",
-    sdkClient: `StreamBus TypeScript SDK (client/) on Bun in a child process, one send() per record, linger 5 ms, batchBytes 1 MB, maxInFlightPerPartition ${SDK_IN_FLIGHT_PER_PARTITION} (sdkInFlight1*: the default 1, produce only); assign-based consumer`,
+    sdkClient: `StreamBus TypeScript SDK (client/) on Bun in a child process, producer.produce() per record with ready() on refusal (as the librdkafka side's produce + BufferError), linger 5 ms, batchBytes 1 MB, maxInFlightPerPartition ${SDK_IN_FLIGHT_PER_PARTITION} (sdkInFlight1*: the default 1; sdkSendApi*: one send() promise per record; both produce only); assign-based consumer`,
     cpuNote: "*CpuS fields: client CPU seconds (user+system, all threads) in the timed section: time.process_time() for librdkafka, process.cpuUsage() for the SDK",
     broker: binary ? "dist/streambus" : "bun cli/main.ts", coldStartMs, rssIdleMiB, rssLoadMiB, results: rows,
   };

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { RecordAccumulator, type PendingRecord } from "./accumulator.ts";
 
 function rec(sizeBytes = 100): PendingRecord {
-  return { key: null, value: new Uint8Array(sizeBytes - 21), headers: [], timestamp: 0n, sizeBytes, resolve: () => {}, reject: () => {} };
+  return { key: null, value: new Uint8Array(sizeBytes - 21), headers: [], timestamp: 0n, sizeBytes, resolve: null, reject: null, delivery: null };
 }
 
 describe("RecordAccumulator", () => {

@@ -14,15 +14,37 @@ import type { RecordHeader } from "../protocol/record-batch.ts";
 import type { StreamBusError } from "../protocol/errors.ts";
 import type { RecordMetadata } from "./types.ts";
 
-/** One serialized record waiting in a batch, with the promise to settle when it is acknowledged. */
+/** Called once per record given to `Producer.produce`: with the error, or with where the record landed. */
+export type DeliveryCallback = (error: StreamBusError | null, metadata: RecordMetadata | null) => void;
+
+/**
+ * One serialized record waiting in a batch, and how to tell its sender the outcome: a promise's
+ * resolve/reject pair (`send`), a delivery callback (`produce`), or neither (`produce` without a callback:
+ * failures are counted by the producer and reported by its next `flush`).
+ */
 export interface PendingRecord {
   key: Uint8Array | null;
   value: Uint8Array | null;
   headers: RecordHeader[];
   timestamp: bigint;
   sizeBytes: number;
-  resolve(m: RecordMetadata): void;
-  reject(e: StreamBusError): void;
+  resolve: ((m: RecordMetadata) => void) | null;
+  reject: ((e: StreamBusError) => void) | null;
+  delivery: DeliveryCallback | null;
+}
+
+/** Reports success to whoever waits for `r`; the metadata object is built only when someone does. */
+export function settleDelivered(r: PendingRecord, topic: string, partition: number, offset: bigint): void {
+  if (r.resolve !== null) r.resolve({ topic, partition, offset });
+  else if (r.delivery !== null) r.delivery(null, { topic, partition, offset });
+}
+
+/** Reports failure; returns false when nobody waits for this record (the caller counts it as undelivered). */
+export function settleFailed(r: PendingRecord, error: StreamBusError): boolean {
+  if (r.reject !== null) r.reject(error);
+  else if (r.delivery !== null) r.delivery(error, null);
+  else return false;
+  return true;
 }
 
 /** Records for one partition that travel as one RecordBatch. */

@@ -9,10 +9,16 @@
  */
 import * as net from "node:net";
 import { StreamBusError, assert } from "../protocol/errors.ts";
-import { decodeResponse, encodeRequest, peekCorrelationId, type Body } from "../protocol/envelope.ts";
+import { decodeResponse, encodeRequestParts, peekCorrelationId, type Body } from "../protocol/envelope.ts";
 import { FrameSplitter } from "../protocol/frame.ts";
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from "../protocol/limits.ts";
 import { CLIENT_APIS, negotiateVersions, unsupportedApi, type ApiName, type RequestOf, type ResponseOf } from "./apis.ts";
+
+/**
+ * Byte arrays in a request of at least this size (Produce record batches) are written from where they lie
+ * rather than copied into the request buffer; smaller requests stay one buffer and one write.
+ */
+const GATHER_MIN_BYTES = 32 * 1024;
 
 /** How to reach and talk to one broker. */
 export interface ConnectionOptions {
@@ -182,9 +188,9 @@ export class Connection {
     }
     const correlationId = this.#nextCorrelationId;
     this.#nextCorrelationId = correlationId >= MAX_CORRELATION_ID ? 1 : correlationId + 1;
-    const frame = encodeRequest({ correlationId, clientId: this.#clientId }, apiKey, apiVersion, body);
+    const parts = encodeRequestParts({ correlationId, clientId: this.#clientId }, apiKey, apiVersion, body, GATHER_MIN_BYTES);
     if (opts.expectResponse === false) {
-      this.#socket.write(frame);
+      this.#write(parts);
       return Promise.resolve({});
     }
     return new Promise<Body>((resolve, reject) => {
@@ -196,8 +202,19 @@ export class Connection {
         s?.reject(new StreamBusError("TIMEOUT", `${api} to ${this.address} got no response in ${timeoutMs} ms`, { broker: this.address, api }));
       }, timeoutMs);
       this.#pending.push(entry);
-      this.#socket.write(frame);
+      this.#write(parts);
     });
+  }
+
+  #write(parts: Uint8Array[]): void {
+    if (parts.length === 1) {
+      this.#socket.write(parts[0]!);
+      return;
+    }
+    // One writev for the header, the referenced batches and the tail.
+    this.#socket.cork();
+    for (const part of parts) this.#socket.write(part);
+    this.#socket.uncork();
   }
 
   #onData(chunk: Uint8Array): void {

@@ -11,7 +11,7 @@
 import { StreamBusError, assert, toStreamBusError } from "../protocol/errors.ts";
 import type { CompressionName } from "../protocol/compression.ts";
 import type { RecordHeader } from "../protocol/record-batch.ts";
-import { BATCH_OVERHEAD_BYTES, RecordAccumulator, estimateRecordBytes, type PendingRecord, type ProducerBatch } from "./accumulator.ts";
+import { BATCH_OVERHEAD_BYTES, RecordAccumulator, estimateRecordBytes, type DeliveryCallback, type PendingRecord, type ProducerBatch } from "./accumulator.ts";
 import type { Cluster } from "./cluster.ts";
 import { DefaultPartitioner, type Partitioner } from "./partitioners.ts";
 import { Sender, type Acks } from "./sender.ts";
@@ -49,6 +49,8 @@ export interface ProducerOptions<K = Uint8Array, V = Uint8Array> {
 
 interface SpaceWaiter {
   bytes: number;
+  /** False for `ready()`: it only waits for room, and takes none. */
+  reserves: boolean;
   resolve(): void;
   reject(e: StreamBusError): void;
   timer: ReturnType<typeof setTimeout>;
@@ -67,8 +69,6 @@ interface PreparedRecord extends PendingRecord {
 
 /** Shared by every record without headers (never mutated: the encoder only reads headers). */
 const NO_HEADERS: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
-
-function unsettled(): void {}
 
 function normalizeHeaders(h: ProducerRecord<unknown, unknown>["headers"]): RecordHeader[] {
   if (h === undefined) return NO_HEADERS;
@@ -105,6 +105,12 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   #preparingCount = 0;
   #idleWaiters: (() => void)[] = [];
   #closed = false;
+  /** Records given to `produce` without a callback that failed since the last flush, and the first error. */
+  #undeliveredCount = 0;
+  #firstUndeliveredError: StreamBusError | null = null;
+  /** Why `produce` last refused a record: a topic without metadata yet, or the bytes it needed. */
+  #refusedTopic: string | null = null;
+  #refusedBytes = 0;
   /** The last default timestamp, as a number and as the bigint records carry: records in one ms share it. */
   #lastNowMs = Number.NaN;
   #lastNowBig = 0n;
@@ -129,7 +135,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     const metrics = opts.metrics ?? NO_METRICS;
     this.#sender = new Sender(cluster, this.#acc, {
       acks, compression: opts.compression ?? "none", requestTimeoutMs, maxInFlightPerBroker: opts.maxInFlightPerBroker ?? 5, maxRequestBytes,
-    }, { onBatchDone: (b) => this.#onBatchDone(b), wake: () => this.#drainSoon(), metrics });
+    }, { onBatchDone: (b) => this.#onBatchDone(b), wake: () => this.#drainSoon(), onUndelivered: (e, n) => this.#undelivered(e, n), metrics });
     this.#defaultPartitioner = opts.partitioner ? null : new DefaultPartitioner();
     const dp = this.#defaultPartitioner;
     this.#partitioner = opts.partitioner ?? ((topic, key, n) => dp!.partition(topic, key, n));
@@ -152,6 +158,77 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
         throw e;
       },
     );
+  }
+
+  /**
+   * Queues one record without a promise: the cheap path for pipelines that push many records (like
+   * librdkafka's `produce`). Returns false, queuing nothing, when the buffer is full or the topic's metadata
+   * is not known yet: `await producer.ready()` and try again. `delivery`, if given, is called once with the
+   * outcome. Records given without a callback that fail are counted, and the next `flush()` (or `close()`)
+   * rejects with the first such error and the count, so a pipeline that ends with `await flush()` cannot
+   * lose records silently. Serializer and partition errors throw here.
+   *
+   * @example
+   * for (const line of lines) {
+   *   while (!producer.produce({ topic: "logs", value: line })) await producer.ready();
+   * }
+   * await producer.flush(); // rejects if any of them failed
+   */
+  produce(record: ProducerRecord<K, V>, delivery?: DeliveryCallback): boolean {
+    if (this.#closed) throw new StreamBusError("SHUTTING_DOWN", "the producer is closed");
+    if (this.#interceptors.length > 0) {
+      // Interceptors observe acknowledgements through send's promise: take that path (and its cost).
+      if (this.#spaceWaiters.length > 0 || this.#bufferedBytes >= this.#bufferBytes) return this.#refuse(null, 1);
+      this.send(record).then((m) => delivery?.(null, m), (e: unknown) => {
+        const err = toStreamBusError(e);
+        if (delivery) delivery(err, null);
+        else this.#undelivered(err, 1);
+      });
+      return true;
+    }
+    const nowMs = this.#cluster.nowMs();
+    const prepared = this.#prepare(record, nowMs);
+    const meta = this.#cluster.metadata.topic(prepared.topic);
+    if (meta === undefined) return this.#refuse(prepared.topic, prepared.sizeBytes);
+    if (this.#spaceWaiters.length > 0 || this.#bufferedBytes + prepared.sizeBytes > this.#bufferBytes) {
+      if (prepared.sizeBytes > this.#bufferBytes) {
+        throw new StreamBusError("MESSAGE_TOO_LARGE", `a record of about ${prepared.sizeBytes} bytes exceeds bufferBytes (${this.#bufferBytes})`);
+      }
+      return this.#refuse(null, prepared.sizeBytes);
+    }
+    const partition = this.#choosePartition(prepared, meta.partitions.length);
+    this.#bufferedBytes += prepared.sizeBytes;
+    prepared.delivery = delivery ?? null;
+    this.#appendPrepared(prepared, partition, nowMs);
+    return true;
+  }
+
+  #refuse(topic: string | null, bytes: number): false {
+    this.#refusedTopic = topic;
+    this.#refusedBytes = bytes;
+    // Whatever is buffered must go out for room to come back.
+    if (topic === null) this.#drainSoon();
+    return false;
+  }
+
+  /**
+   * Resolves once `produce` can take the record it last refused: the topic's metadata is known (rejects
+   * if the topic does not exist) and the buffer has room. Fails with TIMEOUT after deliveryTimeoutMs.
+   */
+  async ready(): Promise<void> {
+    const topic = this.#refusedTopic;
+    if (topic !== null) {
+      await this.#cluster.topic(topic);
+      this.#refusedTopic = null;
+    }
+    const bytes = Math.min(this.#refusedBytes, this.#bufferBytes);
+    if (this.#spaceWaiters.length === 0 && this.#bufferedBytes + bytes <= this.#bufferBytes) return;
+    await this.#waitForSpace(bytes, false);
+  }
+
+  #undelivered(error: StreamBusError, count: number): void {
+    this.#undeliveredCount += count;
+    this.#firstUndeliveredError ??= error;
   }
 
   /** Sends many records; resolves with their metadata in order, or rejects with the first failure. */
@@ -210,10 +287,10 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     const { topic } = record;
     const key = record.key === undefined || record.key === null ? null : this.#keySerializer.serialize(record.key, topic);
     const value = record.value === null ? null : this.#valueSerializer.serialize(record.value, topic);
-    const headers = normalizeHeaders(record.headers);
+    const headers = record.headers === undefined ? NO_HEADERS : normalizeHeaders(record.headers);
     const timestamp = record.timestamp === undefined ? this.#defaultTimestamp(nowMs) : BigInt(record.timestamp);
     return {
-      key, value, headers, timestamp, sizeBytes: estimateRecordBytes(key, value, headers), resolve: unsettled, reject: unsettled,
+      key, value, headers, timestamp, sizeBytes: estimateRecordBytes(key, value, headers), resolve: null, reject: null, delivery: null,
       topic, partition: record.partition,
     };
   }
@@ -240,10 +317,14 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     return new Promise<RecordMetadata>((resolve, reject) => {
       r.resolve = resolve;
       r.reject = reject;
-      const full = this.#acc.append(r.topic, partition, r, nowMs);
-      if (full || this.#flushCount > 0) this.#drainSoon();
-      else if (this.#lingerTimer === null) this.#lingerTimer = setTimeout(() => this.#drain(), this.#lingerMs);
+      this.#appendPrepared(r, partition, nowMs);
     });
+  }
+
+  #appendPrepared(r: PreparedRecord, partition: number, nowMs: number): void {
+    const full = this.#acc.append(r.topic, partition, r, nowMs);
+    if (full || this.#flushCount > 0) this.#drainSoon();
+    else if (this.#lingerTimer === null) this.#lingerTimer = setTimeout(() => this.#drain(), this.#lingerMs);
   }
 
   /** Waits for `bytes` of buffer space, in arrival order; fails with TIMEOUT after deliveryTimeoutMs. */
@@ -255,9 +336,14 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       this.#bufferedBytes += bytes;
       return Promise.resolve();
     }
+    return this.#waitForSpace(bytes, true);
+  }
+
+  /** Queues behind earlier waiters until `bytes` fit; `reserves` takes them when they do. */
+  #waitForSpace(bytes: number, reserves: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const waiter: SpaceWaiter = {
-        bytes, resolve, reject,
+        bytes, reserves, resolve, reject,
         timer: setTimeout(() => {
           const at = this.#spaceWaiters.indexOf(waiter);
           if (at >= 0) this.#spaceWaiters.splice(at, 1);
@@ -277,7 +363,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     while (this.#spaceWaiters.length > 0 && this.#bufferedBytes + this.#spaceWaiters[0]!.bytes <= this.#bufferBytes) {
       const w = this.#spaceWaiters.shift()!;
       clearTimeout(w.timer);
-      this.#bufferedBytes += w.bytes;
+      if (w.reserves) this.#bufferedBytes += w.bytes;
       w.resolve();
     }
     this.#defaultPartitioner?.onBatchSent(b.topic, this.#cluster.metadata.topic(b.topic)?.partitions.length ?? 1);
@@ -310,7 +396,10 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     for (const w of this.#idleWaiters.splice(0)) w();
   }
 
-  /** Sends everything buffered now (ignoring linger) and resolves once every record so far is settled. */
+  /**
+   * Sends everything buffered now (ignoring linger) and resolves once every record so far is settled.
+   * Rejects (once) if records given to `produce` without a callback failed since the last flush.
+   */
   async flush(): Promise<void> {
     this.#flushCount++;
     try {
@@ -319,6 +408,13 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       await idle;
     } finally {
       this.#flushCount--;
+    }
+    if (this.#undeliveredCount > 0) {
+      const count = this.#undeliveredCount;
+      const first = this.#firstUndeliveredError!;
+      this.#undeliveredCount = 0;
+      this.#firstUndeliveredError = null;
+      throw new StreamBusError(first.code, `${count} produced record(s) were not delivered; first error: ${first.message}`, { undelivered: count }, { cause: first });
     }
   }
 
@@ -330,9 +426,12 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       clearTimeout(w.timer);
       w.reject(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
     }
-    await this.flush();
-    if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
-    this.#sender.abortRetries(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
+    try {
+      await this.flush();
+    } finally {
+      if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
+      this.#sender.abortRetries(new StreamBusError("SHUTTING_DOWN", "the producer is closed"));
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { encodeRecordBatch } from "../protocol/record-batch.ts";
 import type { CompressionName } from "../protocol/compression.ts";
 import { backoffMs } from "./backoff.ts";
 import type { Cluster } from "./cluster.ts";
-import type { ProducerBatch, RecordAccumulator } from "./accumulator.ts";
+import { settleDelivered, settleFailed, type ProducerBatch, type RecordAccumulator } from "./accumulator.ts";
 import type { ClientMetrics } from "./types.ts";
 import type { RequestOf, ResponseOf } from "./apis.ts";
 
@@ -33,6 +33,8 @@ export interface SenderHooks {
   onBatchDone(batch: ProducerBatch): void;
   /** Called when the sender can make progress again (a request finished, a retry backoff ended). */
   wake(): void;
+  /** Records that failed with nobody waiting for them (`produce` without a callback). */
+  onUndelivered(error: StreamBusError, recordCount: number): void;
   metrics: ClientMetrics;
 }
 
@@ -190,10 +192,11 @@ export class Sender {
   #succeed(b: ProducerBatch, baseOffset: bigint): void {
     this.#acc.unmute(b.topic, b.partition);
     this.#busyCount--;
-    let offset = baseOffset;
-    for (const r of b.records) {
-      r.resolve({ topic: b.topic, partition: b.partition, offset: baseOffset < 0n ? -1n : offset });
-      offset++;
+    const records = b.records;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      // The offset (a bigint) is computed only for records someone waits on: produce() without a callback skips it.
+      if (r.resolve !== null || r.delivery !== null) settleDelivered(r, b.topic, b.partition, baseOffset < 0n ? -1n : baseOffset + BigInt(i));
     }
     this.#hooks.onBatchDone(b);
   }
@@ -220,8 +223,14 @@ export class Sender {
     const final = err.retriable && !this.#cluster.closed
       ? new StreamBusError("TIMEOUT", `records for ${b.topic}/${b.partition} were not acknowledged within the delivery timeout: ${err.message}`, { topic: b.topic, partition: b.partition, lastError: err.code }, { cause: err })
       : err;
-    for (const r of b.records) r.reject(final);
+    this.#failRecords(b, final);
     this.#hooks.onBatchDone(b);
+  }
+
+  #failRecords(b: ProducerBatch, err: StreamBusError): void {
+    let undelivered = 0;
+    for (const r of b.records) if (!settleFailed(r, err)) undelivered++;
+    if (undelivered > 0) this.#hooks.onUndelivered(err, undelivered);
   }
 
   /** Fails every batch waiting for a retry backoff (on close). */
@@ -230,7 +239,7 @@ export class Sender {
       clearTimeout(timer);
       this.#acc.unmute(b.topic, b.partition);
       this.#busyCount--;
-      for (const r of b.records) r.reject(err);
+      this.#failRecords(b, err);
       this.#hooks.onBatchDone(b);
     }
     this.#retrying.clear();

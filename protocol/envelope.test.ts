@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { UnsupportedRequestError, decodeRequest, decodeResponse, encodeRequest, encodeResponse, encodeResponseParts, peekCorrelationId } from "./envelope.ts";
+import { UnsupportedRequestError, decodeRequest, decodeResponse, encodeRequest, encodeRequestParts, encodeResponse, encodeResponseParts, peekCorrelationId } from "./envelope.ts";
 import { StreamBusError } from "./errors.ts";
 import { requestHeaderVersion, responseHeaderVersion } from "./headers.ts";
 import { seededRandom } from "./seeded-random.ts";
@@ -115,6 +115,28 @@ describe("encodeResponseParts", () => {
       const body = fetchBody(sets);
       const parts = encodeResponseParts({ correlationId: round }, FETCH, version, body, minBytes);
       expect({ seed, round, bytes: concat(parts) }).toEqual({ seed, round, bytes: encodeResponse({ correlationId: round }, FETCH, version, body) });
+    }
+  });
+});
+
+describe("encodeRequestParts", () => {
+  const PRODUCE = 0;
+  const filled = (byteCount: number, seed: number) => Uint8Array.from({ length: byteCount }, (_, i) => (i * 17 + seed) & 0xff);
+  const concat = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
+  const produceBody = (batches: Uint8Array[]) => ({
+    transactionalId: null, acks: -1, timeoutMs: 30_000,
+    topicData: [{ name: "orders", partitionData: batches.map((records, index) => ({ index, records })) }],
+  });
+
+  test("Produce parts concatenate to exactly encodeRequest's bytes and reference the large batches", () => {
+    const batches = [filled(10, 1), filled(40_000, 2), filled(100, 3), filled(70_000, 4)];
+    for (const version of [3, 8, 9]) {
+      const body = produceBody(batches);
+      const parts = encodeRequestParts({ correlationId: 9, clientId: "app" }, PRODUCE, version, body, 32 * 1024);
+      expect(concat(parts)).toEqual(encodeRequest({ correlationId: 9, clientId: "app" }, PRODUCE, version, body));
+      expect(parts.filter((p) => p === batches[1] || p === batches[3]).length).toBe(2);
+      const decoded = decodeRequest(concat(parts).subarray(4));
+      expect((decoded.body as ReturnType<typeof produceBody>).topicData[0]!.partitionData.map((p) => p.records)).toEqual(batches);
     }
   });
 });

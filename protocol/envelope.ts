@@ -98,11 +98,6 @@ function schemaOf(apiKey: number, apiVersion: number, side: "request" | "respons
   return api[side];
 }
 
-function finishFrame(w: Writer): Uint8Array {
-  w.patchInt32(0, w.pos - FRAME_LENGTH_BYTES);
-  return w.finish();
-}
-
 function writeResponseFrame(w: Writer, header: ResponseHeader, apiKey: number, apiVersion: number, body: Body): void {
   const schema = schemaOf(apiKey, apiVersion, "response");
   w.int32(0); // length, patched below
@@ -143,14 +138,35 @@ export function encodeResponseParts(header: ResponseHeader, apiKey: number, apiV
  * @example
  * socket.write(encodeRequest({ correlationId: 1, clientId: "cli" }, 18, 3, { clientSoftwareName: "streambus", clientSoftwareVersion: "0.1.0" }));
  */
-export function encodeRequest(header: Pick<RequestHeader, "correlationId" | "clientId" | "_unknownTaggedFields">, apiKey: number, apiVersion: number, body: Body): Uint8Array {
-  const schema = schemaOf(apiKey, apiVersion, "request");
+export function encodeRequest(header: RequestHeaderInput, apiKey: number, apiVersion: number, body: Body): Uint8Array {
   const w = new Writer(512);
+  writeRequestFrame(w, header, apiKey, apiVersion, body);
+  return w.finish();
+}
+
+/**
+ * Encodes a request as parts to write in order, referencing byte arrays of at least `gatherMinBytes`
+ * (Produce record batches) instead of copying them; they must not change until written. The parts
+ * concatenated equal `encodeRequest`'s bytes.
+ *
+ * @example
+ * for (const part of encodeRequestParts({ correlationId: 7, clientId: "app" }, 0, 9, produceBody, 32 * 1024)) socket.write(part);
+ */
+export function encodeRequestParts(header: RequestHeaderInput, apiKey: number, apiVersion: number, body: Body, gatherMinBytes: number): Uint8Array[] {
+  const w = new Writer(512, { gatherMinBytes });
+  writeRequestFrame(w, header, apiKey, apiVersion, body);
+  return w.finishParts();
+}
+
+type RequestHeaderInput = Pick<RequestHeader, "correlationId" | "clientId" | "_unknownTaggedFields">;
+
+function writeRequestFrame(w: Writer, header: RequestHeaderInput, apiKey: number, apiVersion: number, body: Body): void {
+  const schema = schemaOf(apiKey, apiVersion, "request");
   w.int32(0); // length, patched below
   const full: RequestHeader = { ...header, apiKey, apiVersion };
   writeRequestHeader(w, full, requestHeaderVersion(apiKey, apiVersion));
   encodeMessageInto(w, schema, apiVersion, body as Input<MessageSchema>);
-  return finishFrame(w);
+  w.patchInt32(0, w.pos - FRAME_LENGTH_BYTES);
 }
 
 /** The correlation id of a response frame (its first 4 bytes), to find the request it answers. */

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { RecordAccumulator, type PendingRecord } from "../client/accumulator.ts";
 
 function rec(sizeBytes = 100): PendingRecord {
-  return { key: null, value: new Uint8Array(sizeBytes - 21), headers: [], timestamp: 0n, sizeBytes, resolve: () => {}, reject: () => {} };
+  return { key: null, value: new Uint8Array(sizeBytes - 21), headers: [], timestamp: 0n, sizeBytes, resolve: null, reject: null, delivery: null };
 }
 
 /** Appends `count` full batches (one record each) to t/0. */
