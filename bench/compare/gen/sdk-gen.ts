@@ -1,7 +1,7 @@
 /**
  * StreamBus load generator on our own TypeScript SDK (only the public API of mod.ts).
  * Usage: bun sdk-gen.ts '<json spec>' with op produce | consume | latency; handshake in gen/runner.ts.
- * Every send's promise is counted and any failure fails the run. Cold start stays on librdkafka
+ * Produce uses `producer.produce` and a final `flush` (which rejects if any record failed); latency counts every send's promise. Cold start stays on librdkafka
  * (peers/streambus.ts), so there is no `cold` op here.
  */
 import { StreamBus, type Consumer, type Producer, type ProducerOptions } from "../../../mod.ts";
@@ -34,9 +34,7 @@ const TOPIC_PARTITION = { topic: spec.topic, partition: 0 };
 /** Same shape as the librdkafka generator: 20 ms linger, batches of about 1 MiB (under the broker's 1 MiB + 12 B limit). */
 const THROUGHPUT_LINGER_MS = 20;
 const BATCH_BYTES = 1024 * 1024;
-/** Sends not yet acknowledged, in value bytes: enough for 5 batches in flight plus full ones waiting behind them. */
-const IN_FLIGHT_BYTES_MAX = 16 * 1024 * 1024;
-/** The producer's buffer: above the window plus per-record overhead (21 B/record), so `send` never waits for space. */
+/** The producer's buffer (its default): room for 5 batches in flight and full ones waiting behind them. */
 const BUFFER_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT_PER_PARTITION = 5;
 /** Consume fetch sizes, as the librdkafka generator (fetch.max.bytes 50 MiB, max.partition.fetch.bytes 10 MiB). */
@@ -65,37 +63,20 @@ async function warmMetadata(bus: StreamBus): Promise<void> {
 }
 
 /**
- * Sends `count` copies of `value` to partition 0, keeping at most IN_FLIGHT_BYTES_MAX unacknowledged and
- * leaving batching to the producer; resolves with the records sent once every one of them is settled.
+ * Queues `count` copies of `value` for partition 0 with `producer.produce` (no promise per record; the
+ * counterpart of librdkafka's produce + BufferError loop), waiting on `ready()` whenever the producer's
+ * buffer is full, then flushes: flush rejects if any record failed, so every record is accounted for.
  */
 async function sendAll(producer: Producer, count: number, value: Uint8Array, durationMsMax: number): Promise<number> {
   const stopAt = performance.now() + durationMsMax;
-  const windowRecords = Math.max(64, Math.floor(IN_FLIGHT_BYTES_MAX / value.byteLength));
   const record = { ...TOPIC_PARTITION, value };
   let sent = 0;
-  let settled = 0;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  const onSettled = () => {
-    settled++;
-    if (wake !== null) {
-      const w = wake;
-      wake = null;
-      w();
-    }
-  };
-  const onFailed = (e: unknown) => {
-    failure ??= e;
-    onSettled();
-  };
-  const settledMore = () => new Promise<void>((r) => (wake = r));
-  // Each pass fills the window synchronously, then yields until acknowledgements free some of it.
-  while (sent < count && failure === null && performance.now() <= stopAt) {
-    for (; sent < count && sent - settled < windowRecords; sent++) producer.send(record).then(onSettled, onFailed);
-    await settledMore();
+  while (sent < count) {
+    if ((sent & 1023) === 0 && performance.now() > stopAt) break; // time box: report what was sent and acknowledged
+    if (producer.produce(record)) sent++;
+    else await producer.ready();
   }
-  while (settled < sent) await settledMore();
-  if (failure !== null) throw failure;
+  await producer.flush();
   return sent;
 }
 
