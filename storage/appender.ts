@@ -184,6 +184,8 @@ export class Appender {
       }
     }
     seg.sizeBytes = pos;
+    // Every append path checked (produce) or computed (group records) each batch's CRC before this write.
+    seg.verified.noteAppended(startPosition, pos);
     this.#logEndOffset = next;
     this.#unflushedBytes += syncFirst ? 0 : groupBytes;
     this.#host.counters.appendedBatches += group.reduce((n, g) => n + g.headers.length, 0);
@@ -225,6 +227,7 @@ export class Appender {
     try {
       await this.#activeLease.file.truncate(position);
       this.#host.active().sizeBytes = position;
+      this.#host.active().verified.truncated(position);
     } catch (e) {
       this.#host.goOffline(new StreamBusError("PARTITION_OFFLINE", `cannot truncate ${this.#host.active().logPath} back to ${position} after a failed write: ${String(e)}`));
     }

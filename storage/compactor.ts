@@ -16,6 +16,7 @@ import { BATCH_HEADER_BYTES, CRC_START_BYTES, Offsets, type BatchHeader } from "
 import { StreamBusError } from "../protocol/errors.ts";
 import { crc32c } from "@node-rs/crc32";
 import { scanBatches } from "./batch-scan.ts";
+import { SegmentCorruption } from "./segment-read.ts";
 import type { PartitionLog } from "./log.ts";
 import { CLEANED_SUFFIX } from "./recovery.ts";
 import { isUncompressed, readRecords } from "./record-keys.ts";
@@ -59,7 +60,7 @@ async function buildKeyMap(log: PartitionLog, segments: Segment[], keysMax: numb
   for (const seg of segments) {
     const lease = await seg.lease(cache);
     try {
-      await scanBatches(lease.file, { startPosition: 0, endPosition: seg.sizeBytes, minBaseOffset: seg.baseOffset, maxBatchBytes: log.config.maxBatchBytes }, (b) => {
+      const r = await scanBatches(lease.file, { startPosition: 0, endPosition: seg.sizeBytes, minBaseOffset: seg.baseOffset, maxBatchBytes: log.config.maxBatchBytes }, (b) => {
         if (!isUncompressed(b.bytes)) return;
         for (const r of readRecords(b.bytes)) {
           if (!r.key) continue;
@@ -67,6 +68,7 @@ async function buildKeyMap(log: PartitionLog, segments: Segment[], keysMax: numb
           if (latest.size > keysMax) throw new StreamBusError("LIMIT_EXCEEDED", `compaction of ${log.dir} needs more than ${keysMax} keys in memory`);
         }
       });
+      seg.verified.noteChecked(0, r.validEndPosition); // the scan CRC-checked what it passed
     } finally {
       lease.release();
     }
@@ -105,7 +107,7 @@ async function cleanSegment(log: PartitionLog, seg: Segment, latest: Map<string,
     };
     const lease = await seg.lease(cache);
     try {
-      await scanBatches(lease.file, { startPosition: 0, endPosition: seg.sizeBytes, minBaseOffset: seg.baseOffset, maxBatchBytes: log.config.maxBatchBytes }, async (b) => {
+      const scan = await scanBatches(lease.file, { startPosition: 0, endPosition: seg.sizeBytes, minBaseOffset: seg.baseOffset, maxBatchBytes: log.config.maxBatchBytes }, async (b) => {
         let batch: Buffer = Buffer.from(b.bytes);
         if (isUncompressed(b.bytes)) {
           const records = readRecords(b.bytes);
@@ -121,16 +123,24 @@ async function cleanSegment(log: PartitionLog, seg: Segment, latest: Map<string,
         pendingBytes += batch.byteLength;
         if (pendingBytes >= OUT_CHUNK_BYTES) await flush();
       });
+      // A bad batch in a closed segment ends the scan early: swapping in what came before it would drop
+      // every record after it. Stop instead (the cleaned file is removed below) and report where.
+      if (scan.invalidReason !== undefined) throw new SegmentCorruption(seg.logPath, scan.validEndPosition, scan.invalidReason);
     } finally {
       lease.release();
     }
     await flush();
     fresh.sizeBytes = written;
     fresh.nextOffset = seg.nextOffset;
+    // Every batch written was CRC-checked by the scan above (kept whole) or got a CRC computed over its new bytes.
+    fresh.verified.noteAppended(0, written);
     await out.datasync();
-  } finally {
+  } catch (e) {
     await out.close();
+    await io.unlink(cleanedPath); // the segment itself is untouched; leave no half-cleaned copy behind
+    throw e;
   }
+  await out.close();
   stats.recordsKept += kept;
   stats.recordsRemoved += removed;
   stats.bytesBefore += seg.sizeBytes;

@@ -6,6 +6,8 @@
  * Contract (both implementations):
  * - All calls are async; none blocks the event loop (fsync included).
  * - `write` writes every byte or throws (an ENOSPC part-way leaves a partial write: callers truncate back).
+ * - `write`/`writev` keep no reference to the caller's bytes once they settle (the lazy model copies them):
+ *   appended batches may live in request buffers the broker reuses (broker/net/frame-pool.ts).
  * - Data is durable only after `datasync`/`fsync` of the file; a new, renamed or deleted directory entry is
  *   durable only after `fsyncDir` of its directory.
  * - Paths are absolute or relative to the process; callers join them under an injected root.

@@ -142,6 +142,8 @@ export class PartitionLog {
   /**
    * Appends already-validated RecordBatch v2 bytes (one or more batches). Offsets are assigned by
    * rewriting baseOffset in place (and the leader epoch, if given). Resolves per the flush policy.
+   * The caller must have checked every batch's CRC (or computed it over these bytes): the log counts
+   * appended bytes as verified and does not check them again on read in this process.
    */
   append(bytes: Uint8Array, opts: { leaderEpoch?: number } = {}): Promise<AppendResult> {
     return this.#writer.append(bytes, opts.leaderEpoch);

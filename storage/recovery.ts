@@ -123,8 +123,11 @@ async function scanFrom(ctx: RecoveryContext, segments: Segment[], recoveryPoint
         await lease.file.truncate(r.validEndPosition);
         await lease.file.datasync();
         seg.sizeBytes = r.validEndPosition;
+        seg.verified.truncated(seg.sizeBytes);
         out.truncatedBytes += cut;
       }
+      // The scan CRC-checked everything it kept: reads in this process need not check it again.
+      seg.verified.noteChecked(0, r.validEndPosition);
       if (isLast) seg.nextOffset = r.nextOffset > seg.baseOffset ? r.nextOffset : seg.baseOffset;
       else {
         seg.nextOffset = nextBase!;

@@ -1,9 +1,10 @@
 /**
  * Reads inside one segment: offset -> index entry -> short scan of batch headers -> a byte range of whole
- * batches, each CRC-checked before it is served. Also the timestamp lookup. Memory per read is bounded by
+ * batches, each CRC-checked before it is served unless this process already checked or appended it
+ * (`Segment.verified`, verified-bytes.ts). Also the timestamp lookup. Memory per read is bounded by
  * the read chunk (about maxBytes), never the segment. The timestamp lookup decodes only its candidate batch.
  */
-import { BATCH_HEADER_BYTES, Offsets, validateBatch } from "../protocol/batch-header.ts";
+import { BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES, Offsets, validateBatch } from "../protocol/batch-header.ts";
 import { isStreamBusError } from "../protocol/errors.ts";
 import { DEFAULT_RECORD_BATCH_LIMITS, decodeRecordBatch } from "../protocol/record-batch.ts";
 import { readFully, scanBatches } from "./batch-scan.ts";
@@ -108,10 +109,22 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
   return null;
 }
 
+/**
+ * CRC-checks the whole batches in `bytes` (read from `filePosition`) that this process has not checked or
+ * appended yet, then records them as checked. The caller has already bounded each batch length.
+ */
 function verifyAll(seg: Segment, bytes: Uint8Array, filePosition: number, lim: ReadLimits): void {
   if (!lim.verify) return;
+  const end = filePosition + bytes.byteLength;
+  if (seg.verified.covers(filePosition, end)) return;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 0;
   while (p < bytes.byteLength) {
+    const size = dv.getInt32(p + Offsets.batchLength) + BATCH_LOG_OVERHEAD_BYTES;
+    if (seg.verified.covers(filePosition + p, filePosition + p + size)) {
+      p += size;
+      continue;
+    }
     try {
       p += validateBatch(bytes, p, { maxBatchBytes: lim.maxBatchBytes }).sizeBytes;
     } catch (e) {
@@ -119,6 +132,7 @@ function verifyAll(seg: Segment, bytes: Uint8Array, filePosition: number, lim: R
       throw e;
     }
   }
+  seg.verified.noteChecked(filePosition, end);
 }
 
 /**

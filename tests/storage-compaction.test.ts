@@ -4,7 +4,7 @@
  * moment, leaves a consistent log that still shows every key's newest value.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compactLog } from "../storage/compactor.ts";
@@ -66,6 +66,22 @@ describe("storage compaction", () => {
       expect(visible(r.newest)).toEqual(visible(expected));
     }, 30_000);
   }
+
+  test("a corrupt batch in a closed segment stops compaction instead of dropping what follows it", async () => {
+    const dir = join(root, "corrupt");
+    cpSync(fixture, dir, { recursive: true });
+    const first = join(dir, readdirSync(dir).filter((f) => f.endsWith(".log")).sort()[0]!);
+    const bytes = readFileSync(first);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    writeFileSync(first, bytes);
+    const log = await PartitionLog.open({ dir, io: new RealIO(), clock: { nowMs: () => 1_700_000_000_000 }, config: COMPACT_CONFIG });
+    const failure = await compactLog(log, { nowMs: 1_700_000_000_000 }).then(() => null, (e: Error) => e);
+    await log.close();
+    expect(failure?.name).toBe("SegmentCorruption");
+    expect(failure?.message).toContain(first);
+    expect(readFileSync(first)).toEqual(bytes); // untouched, corruption included
+    expect(existsSync(first + ".cleaned")).toBe(false);
+  }, 30_000);
 
   test("kill -9 at seeded random moments, then a full compaction: consistent throughout", async () => {
     const rand = seededRandom(seed ^ 0x5a5a);
