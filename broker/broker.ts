@@ -18,12 +18,19 @@ import { Dispatcher } from "./dispatch.ts";
 import { FetchWaiters } from "./fetch-waiters.ts";
 import { GroupDriver, OFFSETS_TOPIC } from "./groups/driver.ts";
 import { serveConnection } from "./net/connection.ts";
+import { FramePool } from "./net/frame-pool.ts";
 import { listenTcp, type TcpServer } from "./net/tcp-server.ts";
 import { PartitionSync } from "./partition-sync.ts";
 import type { MetadataQuorum } from "./quorum-port.ts";
+import { produceHandler } from "./handlers/produce.ts";
 import { HANDLERS } from "./registry.ts";
 import { newTopicId } from "./topic-id.ts";
 import { logConfigForTopic, validateTopicConfigs } from "./topic-configs.ts";
+
+/** Split frames below this are allocated per request: a copy that small costs less than pooling. */
+const FRAME_POOL_FRAME_BYTES_MIN = 64 * 1024;
+/** Unused pooled frame buffers kept for reuse, across all connections. */
+const FRAME_POOL_IDLE_BYTES_MAX = 32 * 1024 * 1024;
 
 export interface BrokerDeps {
   log: Logger;
@@ -176,6 +183,8 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
   advertisedApis = HANDLERS.map((h) => ({ apiKey: h.api.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
 
   const netLog = log.child({ component: "net" });
+  // Produce frames split across socket chunks are assembled in reused buffers (frame-pool.ts says why only Produce).
+  const framePool = new FramePool({ apiKeys: [produceHandler.api.apiKey], frameBytesMin: FRAME_POOL_FRAME_BYTES_MIN, idleBytesMax: FRAME_POOL_IDLE_BYTES_MAX });
   const server: TcpServer = listenTcp({
     host: listen.host,
     port: listen.port,
@@ -189,7 +198,7 @@ export async function startBrokerServer(config: BrokerConfig, deps: BrokerDeps):
         maxFrameBytes: config.limits.maxFrameBytes,
         maxInFlightBytes: config.limits.maxInFlightBytesPerConnection,
         maxInFlightRequests: 64,
-      }, netLog, { get badFrames() { return counters.badFrames; }, set badFrames(v) { counters.badFrames = v; }, requests: 0 }),
+      }, netLog, { get badFrames() { return counters.badFrames; }, set badFrames(v) { counters.badFrames = v; }, requests: 0 }, framePool),
   });
 
   const adv = config.advertisedKafka ? splitHostPort(config.advertisedKafka) : { host: listen.host === "0.0.0.0" || listen.host === "::" ? "127.0.0.1" : listen.host, port: server.port };

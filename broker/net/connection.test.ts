@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { silentLogger } from "../../protocol/logger.ts";
 import { serveConnection, type ConnectionLimits } from "./connection.ts";
+import { FramePool } from "./frame-pool.ts";
 import type { ConnHandlers, TcpConn } from "./tcp-server.ts";
 
 /** A socket whose kernel takes at most `acceptBytes` before the test drains it, like a full send buffer. */
@@ -48,10 +49,14 @@ function frame(id: number): Uint8Array {
   return Uint8Array.of(0, 0, 0, 1, id);
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -107,5 +112,101 @@ describe("serveConnection", () => {
     await tick();
     expect(conn.paused).toBe(false);
     expect(conn.sent.length).toBe(1101);
+  });
+
+  describe("split frames and the frame pool", () => {
+    const BIG_LIMITS: ConnectionLimits = { maxFrameBytes: 1 << 20, maxInFlightBytes: 1 << 22, maxInFlightRequests: 8 };
+    /** A frame of `bytes` (after the length prefix) whose API key is `apiKey`, filled with `fill`. */
+    function bigFrame(apiKey: number, bytes: number, fill: number): Uint8Array {
+      const f = new Uint8Array(4 + bytes).fill(fill);
+      new DataView(f.buffer).setInt32(0, bytes);
+      new DataView(f.buffer).setInt16(4, apiKey);
+      return f;
+    }
+    /** Feeds `bytes` to the connection in chunks of `chunkBytes`. */
+    function feed(conn: FakeConn, bytes: Uint8Array, chunkBytes: number): void {
+      for (let i = 0; i < bytes.byteLength; i += chunkBytes) conn.handlers!.onData(bytes.slice(i, i + chunkBytes));
+    }
+
+    test("a listed API's frame split across chunks lives in a pooled buffer until its handler settles, then is reused", async () => {
+      const pool = new FramePool({ apiKeys: [0], frameBytesMin: 1024, idleBytesMax: 1 << 20 });
+      const conn = new FakeConn();
+      const seen: Uint8Array[] = [];
+      const answers = [deferred<Uint8Array[] | null>(), deferred<Uint8Array[] | null>()];
+      conn.handlers = serveConnection(conn, (f) => {
+        seen.push(f);
+        return answers[seen.length - 1]!.promise;
+      }, BIG_LIMITS, silentLogger, { badFrames: 0, requests: 0 }, pool);
+      feed(conn, bigFrame(0, 3000, 7), 1000);
+      expect(seen.length).toBe(1);
+      expect(seen[0]!.byteLength).toBe(3000);
+      expect(seen[0]![2]).toBe(7);
+      expect(pool.leasedCount).toBe(1);
+      answers[0]!.resolve(null);
+      await tick();
+      expect(pool.leasedCount).toBe(0);
+      expect(pool.idleBytes).toBe(4096);
+      feed(conn, bigFrame(0, 3000, 9), 999);
+      expect(seen[1]!.buffer).toBe(seen[0]!.buffer); // the same memory, reused
+      expect(seen[1]![2]).toBe(9);
+      answers[1]!.reject(new Error("undecodable")); // a rejected handler gives its buffer back too
+      await tick();
+      expect(pool.leasedCount).toBe(0);
+    });
+
+    test("the API key is read even when the frame's first two bytes straddle chunks", async () => {
+      const pool = new FramePool({ apiKeys: [0x0102], frameBytesMin: 1024, idleBytesMax: 1 << 20 });
+      const conn = new FakeConn();
+      let got: Uint8Array | null = null;
+      conn.handlers = serveConnection(conn, async (f) => {
+        got = f;
+        return null;
+      }, BIG_LIMITS, silentLogger, { badFrames: 0, requests: 0 }, pool);
+      const f = bigFrame(0x0102, 2000, 3);
+      conn.handlers.onData(f.subarray(0, 5)); // length + the API key's first byte
+      conn.handlers.onData(f.subarray(5));
+      expect(pool.leasedCount).toBe(1);
+      expect(Buffer.from(got!).equals(Buffer.from(f.subarray(4)))).toBe(true);
+      await tick();
+      expect(pool.leasedCount).toBe(0);
+    });
+
+    test("other APIs' split frames, small frames and frames within one chunk are not pooled", async () => {
+      const pool = new FramePool({ apiKeys: [0], frameBytesMin: 1024, idleBytesMax: 1 << 20 });
+      const conn = new FakeConn();
+      const seen: Uint8Array[] = [];
+      conn.handlers = serveConnection(conn, async (f) => {
+        seen.push(f);
+        return null;
+      }, BIG_LIMITS, silentLogger, { badFrames: 0, requests: 0 }, pool);
+      feed(conn, bigFrame(3, 3000, 1), 1000); // Metadata: its handler may keep request bytes
+      feed(conn, bigFrame(0, 500, 2), 200); // below frameBytesMin
+      const whole = bigFrame(0, 3000, 4);
+      conn.handlers.onData(whole); // within one chunk: handed on in place
+      expect(seen.map((f) => f[2])).toEqual([1, 2, 4]);
+      expect(seen[2]!.buffer).toBe(whole.buffer);
+      expect(pool.leasedCount).toBe(0);
+      await tick();
+      expect(pool.idleBytes).toBe(0);
+    });
+  });
+
+  test("responses finishing together share one socket write, in request order", async () => {
+    const conn = new FakeConn();
+    const writes: number[] = [];
+    const write = conn.write.bind(conn);
+    conn.write = (b) => {
+      writes.push(b.byteLength);
+      return write(b);
+    };
+    const answers = [deferred<Uint8Array[] | null>(), deferred<Uint8Array[] | null>(), deferred<Uint8Array[] | null>()];
+    conn.handlers = serveConnection(conn, (f) => answers[f[0]!]!.promise, LIMITS, silentLogger, { badFrames: 0, requests: 0 });
+    conn.handlers.onData(Uint8Array.from([...frame(0), ...frame(1), ...frame(2)]));
+    answers[1]!.resolve([Uint8Array.of(10)]);
+    answers[0]!.resolve([Uint8Array.of(1), Uint8Array.of(2)]);
+    answers[2]!.resolve([Uint8Array.of(20)]);
+    await tick();
+    expect(conn.sent).toEqual([1, 2, 10, 20]);
+    expect(writes).toEqual([4]);
   });
 });

@@ -6,9 +6,13 @@
  *
  * A response comes as parts (a Fetch response references its record sets instead of copying them);
  * the parts are handed to the socket in order, and the socket's ordered queue keeps them contiguous.
+ *
+ * A frame that lies within one socket chunk is handed on in place; one split across chunks is copied
+ * together, into a buffer from the {@link FramePool} when its API allows (returned once its handler settled).
  */
 import { StreamBusError } from "../../protocol/errors.ts";
 import type { Logger } from "../../protocol/logger.ts";
+import type { FramePool } from "./frame-pool.ts";
 import type { ConnHandlers, TcpConn } from "./tcp-server.ts";
 
 /**
@@ -41,14 +45,22 @@ interface Pending {
   response: Uint8Array[] | null;
 }
 
+/**
+ * Response parts below this are gathered (copied) into one socket write with their neighbours: one write
+ * per small response costs a syscall each (DESIGN.md section 15). Larger parts (record sets) go as they are.
+ */
+const COALESCE_PART_BYTES_MAX = 16 * 1024;
+
 function byteLengthOf(parts: readonly Uint8Array[]): number {
   let n = 0;
   for (const p of parts) n += p.byteLength;
   return n;
 }
 
-/** Builds the handlers for one accepted TCP connection. */
-export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: ConnectionLimits, log: Logger, metrics: ConnectionMetrics): ConnHandlers {
+/** Builds the handlers for one accepted TCP connection; `pool` (shared by connections) lends buffers for split frames. */
+export function serveConnection(
+  conn: TcpConn, handle: FrameHandler, limits: ConnectionLimits, log: Logger, metrics: ConnectionMetrics, pool: FramePool | null = null,
+): ConnHandlers {
   const info: ConnInfo = { id: conn.id, remoteAddress: conn.remoteAddress };
   // Incoming bytes not yet forming a whole frame. Chunks are kept as a list to avoid quadratic copying.
   let chunks: Uint8Array[] = [];
@@ -79,19 +91,65 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
     }
   };
 
+  /** Small parts of ready responses, sent together as one socket write. */
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  const sendBatch = (): void => {
+    if (batch.length === 0) return;
+    // Once one write is only partly sent, the socket queues the rest of it and every later write.
+    unsentBytes = conn.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes));
+    batch = [];
+    batchBytes = 0;
+  };
+
   const flushResponses = (): void => {
+    flushQueued = false;
     while (pending.length > 0 && pending[0]!.done) {
       const p = pending.shift()!;
       inFlightBytes -= p.bytes;
-      if (p.response && !closed) {
-        // Once one part is only partly sent, the socket queues the rest of it and every later part.
-        for (const part of p.response) unsentBytes = conn.write(part);
+      if (!p.response || closed) continue;
+      for (const part of p.response) {
+        if (part.byteLength >= COALESCE_PART_BYTES_MAX) {
+          sendBatch();
+          unsentBytes = conn.write(part);
+        } else {
+          batch.push(part);
+          batchBytes += part.byteLength;
+          if (batchBytes >= COALESCE_PART_BYTES_MAX) sendBatch();
+        }
       }
     }
+    sendBatch();
     updatePause();
   };
 
+  /**
+   * Responses that finish together (a group commit acknowledges many appends at once) are sent by one
+   * flush after the microtasks already queued have run, so their bytes share socket writes.
+   */
+  let flushQueued = false;
+  const queueFlush = (): void => {
+    if (flushQueued) return;
+    flushQueued = true;
+    queueMicrotask(flushResponses);
+  };
+
+  /** Moves the next `n` buffered bytes (spanning chunks) into `out`. */
+  const copyOut = (out: Uint8Array, n: number): void => {
+    let off = 0;
+    while (off < n) {
+      const c = chunks[0]!;
+      const k = Math.min(c.byteLength, n - off);
+      out.set(k === c.byteLength ? c : c.subarray(0, k), off);
+      off += k;
+      if (k === c.byteLength) chunks.shift();
+      else chunks[0] = c.subarray(k);
+    }
+    buffered -= n;
+  };
+
   const take = (n: number): Uint8Array => {
+    if (n === 0) return new Uint8Array(0);
     // Fast path: the frame lies within the first chunk, so no copy is needed.
     const first = chunks[0]!;
     if (first.byteLength >= n) {
@@ -103,17 +161,24 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
     }
     // allocUnsafe: every byte is overwritten below, so zero-filling a frame-sized buffer is wasted work.
     const out = Buffer.allocUnsafe(n);
-    let off = 0;
-    while (off < n) {
-      const c = chunks[0]!;
-      const k = Math.min(c.byteLength, n - off);
-      out.set(c.subarray(0, k), off);
-      off += k;
-      if (k === c.byteLength) chunks.shift();
-      else chunks[0] = c.subarray(k);
-    }
-    buffered -= n;
+    copyOut(out, n);
     return out;
+  };
+
+  /** The API key of the buffered frame (its first two bytes; the frame has at least 2). */
+  const peekApiKey = (): number => {
+    const c = chunks[0]!;
+    const hi = c[0]!;
+    const lo = c.byteLength > 1 ? c[1]! : chunks[1]![0]!;
+    return ((hi << 24) | (lo << 16)) >> 16;
+  };
+
+  /** A pooled buffer for the next frame of `n` bytes when it is split across chunks and its API allows, else null. */
+  const pooledFor = (n: number): Uint8Array | null => {
+    if (!pool || n < 2 || chunks[0]!.byteLength >= n || !pool.accepts(peekApiKey(), n)) return null;
+    const buf = pool.acquire(n);
+    copyOut(buf, n);
+    return buf;
   };
 
   const peekLength = (): number => {
@@ -128,13 +193,15 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
     return len;
   };
 
-  const dispatch = (frame: Uint8Array): void => {
+  /** Runs the handler for `frame`; `pooled` (the buffer under a pooled frame) goes back once the handler settled. */
+  const dispatch = (frame: Uint8Array, pooled: Uint8Array | null): void => {
     metrics.requests++;
     const p: Pending = { bytes: frame.byteLength, done: false, response: null };
     pending.push(p);
     inFlightBytes += frame.byteLength;
     handle(frame, info).then(
       (resp) => {
+        if (pooled) pool!.release(pooled);
         p.done = true;
         p.response = resp;
         if (resp) {
@@ -142,9 +209,10 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
           p.bytes += responseBytes;
           inFlightBytes += responseBytes;
         }
-        flushResponses();
+        queueFlush();
       },
       (e) => {
+        if (pooled) pool!.release(pooled);
         // Handlers answer expected failures with Kafka error codes; reaching here means the request
         // could not even be parsed well enough to answer, so the connection is closed (never the broker).
         p.done = true;
@@ -167,7 +235,8 @@ export function serveConnection(conn: TcpConn, handle: FrameHandler, limits: Con
         }
         if (buffered < 4 + len) break;
         take(4);
-        dispatch(take(len));
+        const pooled = pooledFor(len);
+        dispatch(pooled ? pooled.subarray(0, len) : take(len), pooled);
       }
       updatePause();
     },
