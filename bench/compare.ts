@@ -65,7 +65,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
     streambusRunFrom: binary ? `${binary} (compiled binary)` : "bun cli/main.ts (from source)",
     notes: [
       `Client and servers share this machine's ${cpus().length} vCPUs, so every figure includes the load generator's own CPU cost; "client cores" says how much it used and SAT marks a generator process that saturated a core.`,
-      "StreamBus is driven by librdkafka through Python (confluent_kafka); NATS and Redis by small raw-protocol generators on Bun, so client efficiency differs between systems.",
+      "StreamBus is driven by librdkafka: through Python (confluent_kafka) for produce and latency, through kcat (its C CLI) for reading the backlog; NATS and Redis by small raw-protocol generators on Bun, so client efficiency differs between systems.",
       "NATS JetStream 2.9 as shipped acknowledges before fsync and syncs periodically: its durability is weaker than StreamBus durable (fsync before ack) and Redis appendfsync always, and it is the peer in both the durable and relaxed comparisons.",
       "Each workload uses one partition / one stream / one stream key. Latency: 100 B records at a fixed rate, producer and consumer in one client process, timestamp in the value, stamped at send time.",
       "The TCP blast and the append server receive the raw payload bytes of a produce run (no protocol framing).",

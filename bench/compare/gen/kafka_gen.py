@@ -2,9 +2,11 @@
 
 Usage: python3 kafka_gen.py '<json spec>'. Prints "ready" once connected, waits for a line on stdin, does
 the work and prints one JSON result line. ops: produce, consume, latency, cold (create topic + one record).
-Values carry a float64 perf_counter timestamp in their first 8 bytes (latency op).
+Values carry a float64 perf_counter timestamp in their first 8 bytes (latency op). Op consume_kcat reads
+the backlog with kcat (librdkafka's C CLI): the Python loop of op consume costs a core at ~220 MB/s and,
+with librdkafka's default queued.min.messages (100,000), stalls prefetching.
 """
-import json, math, struct, sys, threading, time
+import json, math, resource, struct, subprocess, sys, threading, time
 from confluent_kafka import Consumer, Producer, TopicPartition, OFFSET_END
 from confluent_kafka.admin import AdminClient, NewTopic
 
@@ -79,6 +81,28 @@ def consume():
     print(json.dumps({"records": got, "bytes": nbytes, "elapsedS": elapsed, "cpuS": time.process_time() - c0}))
 
 
+def consume_kcat():
+    """Reads `count` records from offset 0 of partition 0 with kcat; times it from go to kcat's exit
+    (its start-up and metadata included), CPU from the child's rusage; checks the count and bytes."""
+    n = spec["count"]
+    cmd = ["kcat", "-C", "-b", spec["bootstrap"], "-t", spec["topic"], "-p", "0", "-o", "beginning", "-c", str(n), "-e", "-q",
+           "-f", "%S\n", "-X", "fetch.max.bytes=52428800", "-X", "max.partition.fetch.bytes=10485760",
+           "-X", "queued.max.messages.kbytes=262144"]
+    ready_and_wait()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, timeout=spec.get("timeoutS", 120))
+    elapsed = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        raise SystemExit(f"kcat failed ({out.returncode}): {out.stderr.decode()[-500:]}")
+    sizes = [int(x) for x in out.stdout.split()]
+    if len(sizes) < n:
+        raise SystemExit(f"consume_kcat: got {len(sizes)} of {n}")
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    print(json.dumps({"records": len(sizes), "bytes": sum(sizes), "elapsedS": elapsed, "cpuS": cpu}))
+
+
 def latency():
     """Producer at a fixed rate in the main thread; consumer in a thread; same process, same clock."""
     rate, seconds, size = spec["rate"], spec["durationMs"] / 1000.0, spec["size"]
@@ -149,4 +173,4 @@ def cold():
     print(json.dumps({"firstProduceMs": (time.perf_counter() - t0) * 1000.0}))
 
 
-{"produce": produce, "consume": consume, "latency": latency, "cold": cold}[op]()
+{"produce": produce, "consume": consume, "consume_kcat": consume_kcat, "latency": latency, "cold": cold}[op]()
