@@ -178,7 +178,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     if (this.#closed) throw new StreamBusError("SHUTTING_DOWN", "the producer is closed");
     if (this.#interceptors.length > 0) {
       // Interceptors observe acknowledgements through send's promise: take that path (and its cost).
-      if (this.#spaceWaiters.length > 0 || this.#bufferedBytes >= this.#bufferBytes) return this.#refuse(null, 1);
+      if (!this.#hasRoom(1)) return this.#refuse(null, 1);
       this.send(record).then((m) => delivery?.(null, m), (e: unknown) => {
         const err = toStreamBusError(e);
         if (delivery) delivery(err, null);
@@ -190,7 +190,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     const prepared = this.#prepare(record, nowMs);
     const meta = this.#cluster.metadata.topic(prepared.topic);
     if (meta === undefined) return this.#refuse(prepared.topic, prepared.sizeBytes);
-    if (this.#spaceWaiters.length > 0 || this.#bufferedBytes + prepared.sizeBytes > this.#bufferBytes) {
+    if (!this.#hasRoom(prepared.sizeBytes)) {
       if (prepared.sizeBytes > this.#bufferBytes) {
         throw new StreamBusError("MESSAGE_TOO_LARGE", `a record of about ${prepared.sizeBytes} bytes exceeds bufferBytes (${this.#bufferBytes})`);
       }
@@ -222,8 +222,13 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       this.#refusedTopic = null;
     }
     const bytes = Math.min(this.#refusedBytes, this.#bufferBytes);
-    if (this.#spaceWaiters.length === 0 && this.#bufferedBytes + bytes <= this.#bufferBytes) return;
+    if (this.#hasRoom(bytes)) return;
     await this.#waitForSpace(bytes, false);
+  }
+
+  /** Whether `bytes` more fit in the buffer now, without jumping the queue of sends waiting for space. */
+  #hasRoom(bytes: number): boolean {
+    return this.#spaceWaiters.length === 0 && this.#bufferedBytes + bytes <= this.#bufferBytes;
   }
 
   #undelivered(error: StreamBusError, count: number): void {
@@ -251,7 +256,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       const nowMs = this.#cluster.nowMs();
       prepared = this.#prepare(input, nowMs);
       const meta = this.#cluster.metadata.topic(prepared.topic);
-      if (meta !== undefined && this.#spaceWaiters.length === 0 && this.#bufferedBytes + prepared.sizeBytes <= this.#bufferBytes) {
+      if (meta !== undefined && this.#hasRoom(prepared.sizeBytes)) {
         const partition = this.#choosePartition(prepared, meta.partitions.length);
         this.#bufferedBytes += prepared.sizeBytes;
         return this.#append(prepared, partition, nowMs);
@@ -332,7 +337,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     if (bytes > this.#bufferBytes) {
       return Promise.reject(new StreamBusError("MESSAGE_TOO_LARGE", `a record of about ${bytes} bytes exceeds bufferBytes (${this.#bufferBytes})`));
     }
-    if (this.#spaceWaiters.length === 0 && this.#bufferedBytes + bytes <= this.#bufferBytes) {
+    if (this.#hasRoom(bytes)) {
       this.#bufferedBytes += bytes;
       return Promise.resolve();
     }

@@ -79,6 +79,28 @@ describe("Producer.produce", () => {
     expect(got[n - 1]!.startsWith(`r${n - 1}.`)).toBe(true);
   });
 
+  test("with interceptors, produce still runs onSend and onAcknowledgement and reports to the callback", async () => {
+    const topic = "produce-intercepted";
+    await bus.admin().createTopics([{ name: topic, partitions: 1 }]);
+    await bus.admin().describeTopics([topic]);
+    const acknowledged: bigint[] = [];
+    const producer = bus.producer({
+      acks: 1, lingerMs: 1,
+      interceptors: [{
+        onSend: (r) => ({ ...r, value: new TextEncoder().encode(`seen-${new TextDecoder().decode(r.value!)}`) }),
+        onAcknowledgement: (m) => void (m && acknowledged.push(m.offset)),
+      }],
+    });
+    const delivered: bigint[] = [];
+    for (let i = 0; i < 50; i++) {
+      while (!producer.produce({ topic, value: new TextEncoder().encode(`i${i}`) }, (e, m) => void (e === null && delivered.push(m!.offset)))) await producer.ready();
+    }
+    await producer.close();
+    expect(acknowledged.length).toBe(50);
+    expect([...delivered].sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i)));
+    expect(await readValues(topic, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `seen-i${i}`));
+  });
+
   test("an unknown topic is refused and ready() rejects with UNKNOWN_TOPIC_OR_PARTITION", async () => {
     // Like send(), ready() waits up to topicWaitMs for the topic to appear; keep that short here.
     const impatient = new StreamBus({ brokers: [broker.bootstrap], clientId: "produce-api-unknown", topicWaitMs: 300 });
