@@ -2,12 +2,12 @@
 
 Usage: python3 kafka_gen.py '<json spec>'. Prints "ready" once connected, waits for a line on stdin, does
 the work and prints one JSON result line. ops: produce, consume, latency, cold (create topic + one record).
-Values carry a float64 perf_counter timestamp in their first 8 bytes (latency op). Op consume_kcat reads
-the backlog with kcat (librdkafka's C CLI): the Python loop of op consume costs a core at ~220 MB/s and,
-with librdkafka's default queued.min.messages (100,000), stalls prefetching.
+Values carry a float64 perf_counter timestamp in their first 8 bytes (latency op). Op consume reads
+the backlog with kcat (librdkafka's C CLI): a Python loop over confluent_kafka's consume() cost a core at
+~220 MB/s and, with librdkafka's default queued.min.messages (100,000), stalled prefetching.
 """
 import json, math, resource, struct, subprocess, sys, threading, time
-from confluent_kafka import Consumer, Producer, TopicPartition, OFFSET_END
+from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 spec = json.loads(sys.argv[1])
@@ -61,27 +61,6 @@ def produce():
 
 
 def consume():
-    c = Consumer({"bootstrap.servers": spec["bootstrap"], "group.id": "compare", "enable.auto.commit": False,
-                  "fetch.max.bytes": 52428800, "max.partition.fetch.bytes": 10485760,
-                  "queued.max.messages.kbytes": 262144})
-    c.assign([TopicPartition(spec["topic"], 0, 0)])
-    ready_and_wait()
-    n, got, nbytes = spec["count"], 0, 0
-    c0, t0 = time.process_time(), time.perf_counter()
-    deadline = t0 + spec.get("timeoutS", 120)
-    while got < n and time.perf_counter() < deadline:
-        for m in c.consume(100000, 1.0):
-            if m.error() is None:
-                got += 1
-                nbytes += len(m.value())
-    elapsed = time.perf_counter() - t0
-    c.close()
-    if got < n:
-        raise SystemExit(f"consume: got {got} of {n}")
-    print(json.dumps({"records": got, "bytes": nbytes, "elapsedS": elapsed, "cpuS": time.process_time() - c0}))
-
-
-def consume_kcat():
     """Reads `count` records from offset 0 of partition 0 with kcat; times it from go to kcat's exit
     (its start-up and metadata included), CPU from the child's rusage; checks the count and bytes."""
     n = spec["count"]
@@ -98,7 +77,7 @@ def consume_kcat():
         raise SystemExit(f"kcat failed ({out.returncode}): {out.stderr.decode()[-500:]}")
     sizes = [int(x) for x in out.stdout.split()]
     if len(sizes) < n:
-        raise SystemExit(f"consume_kcat: got {len(sizes)} of {n}")
+        raise SystemExit(f"consume: got {len(sizes)} of {n}")
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     print(json.dumps({"records": len(sizes), "bytes": sum(sizes), "elapsedS": elapsed, "cpuS": cpu}))
 
@@ -173,4 +152,4 @@ def cold():
     print(json.dumps({"firstProduceMs": (time.perf_counter() - t0) * 1000.0}))
 
 
-{"produce": produce, "consume": consume, "consume_kcat": consume_kcat, "latency": latency, "cold": cold}[op]()
+{"produce": produce, "consume": consume, "latency": latency, "cold": cold}[op]()

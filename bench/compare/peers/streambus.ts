@@ -45,7 +45,7 @@ function streambus(relaxed: boolean, sdk?: SdkGeneratorFactory): SystemDef {
             return kafkaGenerator({ op, bootstrap, topic: name, size: w.size, count: w.count, acks: w.fill ? "1" : acks, lingerMs: THROUGHPUT_LINGER_MS, durationMsMax: w.durationMsMax });
           }
           // The backlog is read with kcat (librdkafka's C CLI): the Python consumer loop is the bottleneck there.
-          if (op === "consume") return kafkaGenerator({ op: "consume_kcat", bootstrap, topic: name, count: (w as { count: number }).count, timeoutS: timeoutMs / 1000 });
+          if (op === "consume") return kafkaGenerator({ op, bootstrap, topic: name, count: (w as { count: number }).count, timeoutS: timeoutMs / 1000 });
           const lw = w as { rate: number; durationMs: number };
           return kafkaGenerator({ op, bootstrap, topic: name, size: w.size, rate: lw.rate, durationMs: lw.durationMs, acks });
         },
