@@ -88,11 +88,11 @@ export async function scanBatches(
   return { validEndPosition: pos, nextOffset };
 }
 
-/** Reads until `length` bytes or end of file; returns the bytes read. */
-export async function readFully(file: StorageFile, buf: Uint8Array, length: number, position: number): Promise<number> {
+/** Reads until `length` bytes or end of file; returns the bytes read. `recent`: see {@link StorageFile.read}. */
+export async function readFully(file: StorageFile, buf: Uint8Array, length: number, position: number, recent = false): Promise<number> {
   let done = 0;
   while (done < length) {
-    const n = await file.read(buf, done, length - done, position + done);
+    const n = await file.read(buf, done, length - done, position + done, recent);
     if (n <= 0) break;
     done += n;
   }

@@ -32,8 +32,8 @@ class LazyFile implements StorageFile {
     return size;
   }
 
-  async read(buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
-    const realRead = await this.real.read(buf, offset, length, position);
+  async read(buf: Uint8Array, offset: number, length: number, position: number, recent = false): Promise<number> {
+    const realRead = await this.real.read(buf, offset, length, position, recent);
     buf.fill(0, offset + realRead, offset + length); // beyond the real end, only pending writes (or holes) exist
     let size = await this.real.sizeBytes();
     // Replay the pending ops over the window [position, position+length), in order.

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RealIO, createStorageIO, type StorageIO } from "./io.ts";
+import { INLINE_READ_MAX_BYTES, INLINE_WRITE_MAX_BYTES, RealIO, createStorageIO, type StorageIO } from "./io.ts";
 import { LazyIO } from "./io-lazy.ts";
 
 let dir: string;
@@ -39,6 +39,30 @@ for (const [name, make] of [["real", () => new RealIO()], ["lazy", () => new Laz
     });
   });
 }
+
+test("real io: small writes and recent reads are done before the call returns, larger ones go through the thread pool", async () => {
+  const f = await new RealIO().open(join(dir, "inline"), "create");
+  const small = Buffer.alloc(INLINE_WRITE_MAX_BYTES, 7);
+  const pending = f.write(small, 0); // not awaited yet: an inline write is already in the file
+  expect(readFileSync(join(dir, "inline")).byteLength).toBe(INLINE_WRITE_MAX_BYTES);
+  await pending;
+  const vec = f.writev([Buffer.from("ab"), Buffer.from("cd")], INLINE_WRITE_MAX_BYTES);
+  expect(readFileSync(join(dir, "inline")).subarray(INLINE_WRITE_MAX_BYTES).toString()).toBe("abcd");
+  await vec;
+  // One byte over the limit goes through the pool.
+  const big = Buffer.alloc(INLINE_WRITE_MAX_BYTES + 1, 9);
+  await f.write(big, 0);
+  expect(readFileSync(join(dir, "inline")).subarray(0, big.byteLength)).toEqual(big);
+
+  const buf = Buffer.alloc(INLINE_READ_MAX_BYTES);
+  const recent = f.read(buf, 0, 4, INLINE_WRITE_MAX_BYTES + 1, true); // "abcd" over the 9s: big ends at +1
+  expect(buf.subarray(0, 3).toString()).toBe("bcd"); // filled before the promise is awaited
+  expect(await recent).toBe(3);
+  const old = Buffer.alloc(4);
+  expect(await f.read(old, 0, 4, 0)).toBe(4); // not marked recent: through the pool
+  expect([...old]).toEqual([9, 9, 9, 9]);
+  await f.close();
+});
 
 test("lazy io keeps unsynced bytes in memory only; datasync makes them real", async () => {
   const io = new LazyIO(new RealIO());

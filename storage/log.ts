@@ -11,7 +11,7 @@ import type { StorageIO } from "./io.ts";
 import { LOG_START_FILE, deleteSegmentFiles, recoverLog } from "./recovery.ts";
 import { RwLock } from "./rw-lock.ts";
 import { Segment } from "./segment.ts";
-import { IndexMismatch, SegmentCorruption, findByTimestamp, readSegment } from "./segment-read.ts";
+import { IndexMismatch, RECENT_TAIL_BYTES, SegmentCorruption, findByTimestamp, readSegment } from "./segment-read.ts";
 import { writeSmallFile } from "./small-file.ts";
 
 export interface PartitionLogOptions {
@@ -186,7 +186,9 @@ export class PartitionLog {
         const lease = await seg.lease(this.#cache);
         try {
           const segmentEndOffset = this.#segments[i + 1]?.baseOffset ?? this.logEndOffset;
-          const limits = { maxBytes, maxOffset, endPosition: seg.sizeBytes, segmentEndOffset, maxBatchBytes: this.config.maxBatchBytes, verify: this.config.verifyReads };
+          const active = i === this.#segments.length - 1;
+          const recentFromPosition = active ? seg.sizeBytes - RECENT_TAIL_BYTES : Infinity;
+          const limits = { maxBytes, maxOffset, endPosition: seg.sizeBytes, segmentEndOffset, maxBatchBytes: this.config.maxBatchBytes, verify: this.config.verifyReads, recentFromPosition };
           const r = await readSegment(seg, lease.file, at, limits);
           if (r) return { bytes: r.bytes, nextOffset: r.lastOffset + 1n, highWatermark: this.highWatermark, logStartOffset: this.#logStartOffset };
         } catch (e) {

@@ -37,7 +37,16 @@ export interface ReadLimits {
   segmentEndOffset: bigint;
   maxBatchBytes: number;
   verify: boolean;
+  /**
+   * Bytes at or after this position were appended moments ago (the tail of the active segment), so a
+   * small read of them is served from the page cache on the loop (StorageFile.read's `recent`).
+   * Infinity for a closed segment.
+   */
+  recentFromPosition: number;
 }
+
+/** How much of the active segment's tail counts as recently written for {@link ReadLimits.recentFromPosition}. */
+export const RECENT_TAIL_BYTES = 1024 * 1024;
 
 const CHUNK_BYTES_MIN = 16 << 10;
 const CHUNK_BYTES_MAX = 16 << 20;
@@ -52,7 +61,7 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
   const chunkBytes = Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, lim.maxBytes + seg.indexIntervalBytes));
   while (pos < lim.endPosition) {
     const buf = Buffer.allocUnsafe(Math.min(chunkBytes, lim.endPosition - pos));
-    const n = await readFully(file, buf, buf.byteLength, pos);
+    const n = await readFully(file, buf, buf.byteLength, pos, pos >= lim.recentFromPosition);
     let p = 0;
     let start = -1;
     let end = -1;
@@ -88,7 +97,7 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
         if (start >= 0) break;
         // The first wanted batch is larger than the chunk: Kafka serves it whole anyway.
         const big = Buffer.allocUnsafe(size);
-        if ((await readFully(file, big, size, pos + p)) !== size) throw new SegmentCorruption(seg.logPath, pos + p, "short read");
+        if ((await readFully(file, big, size, pos + p, pos + p >= lim.recentFromPosition)) !== size) throw new SegmentCorruption(seg.logPath, pos + p, "short read");
         verifyAll(seg, big, pos + p, lim);
         return { bytes: big, lastOffset: last };
       }
