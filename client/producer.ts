@@ -328,7 +328,9 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
 
   #appendPrepared(r: PreparedRecord, partition: number, nowMs: number): void {
     const full = this.#acc.append(r.topic, partition, r, nowMs);
-    if (full || this.#flushCount > 0) this.#drainSoon();
+    // lingerMs 0 drains after the current task (records sent in one synchronous run still share a batch);
+    // a 0 ms timer would wait for the timer queue, a millisecond or more.
+    if (full || this.#flushCount > 0 || this.#lingerMs === 0) this.#drainSoon();
     else if (this.#lingerTimer === null) this.#lingerTimer = setTimeout(() => this.#drain(), this.#lingerMs);
   }
 

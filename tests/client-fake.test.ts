@@ -132,6 +132,28 @@ describe("produce and consume", () => {
     expect(c.position(tp)).toBe(10n);
   });
 
+  test("lingerMs 0: records sent in one synchronous run share a batch, and the next run gets its own", async () => {
+    fake.createTopic("l0", 1);
+    const producer = bus.producer({ lingerMs: 0 });
+    await producer.send({ topic: "l0", partition: 0, value: enc("warm") }); // metadata known from here on
+    // Sending must not wait on a 0 ms timer (a millisecond or more in the timer queue): watch setTimeout.
+    const realSetTimeout = globalThis.setTimeout;
+    const delays: number[] = [];
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => (delays.push(ms ?? 0), realSetTimeout(fn, ms))) as typeof setTimeout;
+    let first: Promise<unknown>[];
+    try {
+      first = [0, 1, 2].map((i) => producer.send({ topic: "l0", partition: 0, value: enc(`a${i}`) }));
+      await Promise.resolve();
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    expect(delays.filter((ms) => ms < 1)).toEqual([]);
+    await Promise.all(first);
+    await producer.send({ topic: "l0", partition: 0, value: enc("b") });
+    const batches = fake.topics.get("l0")!.partitions[0]!.batches;
+    expect(batches.map((b) => [b.baseOffset, b.lastOffset])).toEqual([[0n, 0n], [1n, 3n], [4n, 4n]]);
+  });
+
   test("a partial trailing batch is fetched again, whole", async () => {
     await fake.close();
     fake = await startFakeBroker({ truncateFetchTailBytes: 5 });
