@@ -33,34 +33,38 @@ describe("FrameSplitter", () => {
     expect(s.bufferedBytes()).toBe(0);
   });
 
-  test("every split point gives the same frames", () => {
-    for (let cut1 = 0; cut1 <= stream.length; cut1++) {
-      for (let cut2 = cut1; cut2 <= stream.length; cut2++) {
-        const s = new FrameSplitter(100);
-        const frames = [...s.push(stream.subarray(0, cut1)), ...s.push(stream.subarray(cut1, cut2)), ...s.push(stream.subarray(cut2))];
-        expect(frames).toEqual(expected);
-        expect(s.bufferedBytes()).toBe(0);
+  // preallocMaxBytes 0 keeps split frames as parts joined at the end; the default collects them in one buffer.
+  for (const prealloc of [undefined, 0]) {
+    const label = prealloc === 0 ? " (parts joined)" : " (preallocated)";
+    test("every split point gives the same frames" + label, () => {
+      for (let cut1 = 0; cut1 <= stream.length; cut1++) {
+        for (let cut2 = cut1; cut2 <= stream.length; cut2++) {
+          const s = new FrameSplitter(100, prealloc);
+          const frames = [...s.push(stream.subarray(0, cut1)), ...s.push(stream.subarray(cut1, cut2)), ...s.push(stream.subarray(cut2))];
+          expect(frames).toEqual(expected);
+          expect(s.bufferedBytes()).toBe(0);
+        }
       }
-    }
-  });
+    });
 
-  test("byte-at-a-time feeding works and buffered bytes stay bounded", () => {
-    const s = new FrameSplitter(100);
-    const frames: Uint8Array[] = [];
-    for (const b of stream) {
-      frames.push(...s.push(new Uint8Array([b])));
-      expect(s.bufferedBytes()).toBeLessThanOrEqual(4 + 100);
-    }
-    expect(frames).toEqual(expected);
-  });
+    test("byte-at-a-time feeding works and buffered bytes stay bounded" + label, () => {
+      const s = new FrameSplitter(100, prealloc);
+      const frames: Uint8Array[] = [];
+      for (const b of stream) {
+        frames.push(...s.push(new Uint8Array([b])));
+        expect(s.bufferedBytes()).toBeLessThanOrEqual(4 + 100);
+      }
+      expect(frames).toEqual(expected);
+    });
 
-  test("buffered parts are copies: the transport may reuse its chunk", () => {
-    const s = new FrameSplitter(100);
-    const chunk = new Uint8Array([0, 0, 0, 2, 7]);
-    expect(s.push(chunk)).toEqual([]);
-    chunk.fill(0xee);
-    expect(s.push(new Uint8Array([8]))).toEqual([new Uint8Array([7, 8])]);
-  });
+    test("buffered parts are copies: the transport may reuse its chunk" + label, () => {
+      const s = new FrameSplitter(100, prealloc);
+      const chunk = new Uint8Array([0, 0, 0, 2, 7]);
+      expect(s.push(chunk)).toEqual([]);
+      chunk.fill(0xee);
+      expect(s.push(new Uint8Array([8]))).toEqual([new Uint8Array([7, 8])]);
+    });
+  }
 
   test("an oversized length fails before its bytes arrive", () => {
     const s = new FrameSplitter(100);
