@@ -6,8 +6,8 @@
  * kept as the parts that actually arrived and joined at the end, so a peer claiming a huge frame costs
  * little until it sends the bytes.
  */
-import { Buffer } from "node:buffer";
 import { StreamBusError, assert } from "./errors.ts";
+import { uninitializedBytes } from "./uninitialized.ts";
 
 /** Bytes of the length prefix. */
 export const FRAME_LENGTH_BYTES = 4;
@@ -19,16 +19,6 @@ export function readFrameLength(buf: Uint8Array, pos: number, maxFrameBytes: num
   if (n < 0) throw new StreamBusError("MALFORMED_FRAME", `frame length ${n} is negative`);
   if (n > maxFrameBytes) throw new StreamBusError("FRAME_TOO_LARGE", `frame of ${n} bytes exceeds maxFrameBytes ${maxFrameBytes}`, { frameBytes: n, maxFrameBytes });
   return n;
-}
-
-/**
- * A plain Uint8Array over memory that is not zero-filled, for buffers every byte of which is written
- * before use: a zero-filled fresh buffer costs a page fault per 4 KiB touched (a third of the SDK
- * consumer's CPU on 1 KiB records). Plain, not a Buffer, since records are views into it.
- */
-function uninitializedBytes(n: number): Uint8Array {
-  const b = Buffer.allocUnsafe(n);
-  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 function concat(parts: readonly Uint8Array[], byteCount: number): Uint8Array {
