@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { INLINE_READ_MAX_BYTES, INLINE_WRITE_MAX_BYTES, RealIO, createStorageIO, type StorageIO } from "./io.ts";
 import { LazyIO } from "./io-lazy.ts";
+import { InlineGate } from "./inline-gate.ts";
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "sb-io-")); });
@@ -62,6 +63,25 @@ test("real io: small writes and recent reads are done before the call returns, l
   expect(await f.read(old, 0, 4, 0)).toBe(4); // not marked recent: through the pool
   expect([...old]).toEqual([9, 9, 9, 9]);
   await f.close();
+});
+
+test("real io: a slow inline call closes the shared gate, later small writes take the pool and still land", async () => {
+  const gate = new InlineGate({ slowMs: -1, backoffMs: 60_000 }); // every inline call counts as slow
+  const io = new RealIO(gate);
+  const f = await io.open(join(dir, "gated"), "create");
+  const first = f.write(Buffer.from("abc"), 0);
+  expect(readFileSync(join(dir, "gated")).toString()).toBe("abc"); // inline: there before the await
+  await first;
+  expect(gate.closures).toBe(1);
+  expect(gate.allows(1, INLINE_WRITE_MAX_BYTES)).toBe(false);
+  const g = await io.open(join(dir, "gated2"), "create"); // another file of the same io shares the gate
+  await g.writev([Buffer.from("de"), Buffer.from("f")], 0);
+  await f.write(Buffer.from("XY"), 1);
+  expect(readFileSync(join(dir, "gated")).toString()).toBe("aXY");
+  expect(readFileSync(join(dir, "gated2")).toString()).toBe("def");
+  expect(gate.closures).toBe(1); // pool writes are not timed
+  await f.close();
+  await g.close();
 });
 
 test("lazy io keeps unsynced bytes in memory only; datasync makes them real", async () => {

@@ -18,6 +18,7 @@
  */
 import * as fsp from "node:fs/promises";
 import { constants, readSync, writeSync, writevSync } from "node:fs";
+import { InlineGate } from "./inline-gate.ts";
 
 /** An open file. Positions are byte offsets from the start of the file. */
 export interface StorageFile {
@@ -79,19 +80,19 @@ export const INLINE_READ_MAX_BYTES = 64 * 1024;
  * 0.09-0.12 ms median and 1.7-2.3 ms p99 from call to completion seen on the loop, the same write on the
  * loop 0.015 ms median and 0.1 ms p99, and the pool's wake-ups were most of the broker's kernel time
  * (docs/performance.md). Everything that can wait on the device (syncs, big writes, reads of old data)
- * stays off the loop.
+ * stays off the loop, and so do small ones for a while after one was slow (inline-gate.ts).
  */
 class RealFile implements StorageFile {
-  constructor(readonly path: string, private readonly fh: fsp.FileHandle) {}
+  constructor(readonly path: string, private readonly fh: fsp.FileHandle, private readonly gate: InlineGate) {}
 
   async read(buf: Uint8Array, offset: number, length: number, position: number, recent = false): Promise<number> {
-    if (recent && length <= INLINE_READ_MAX_BYTES) return readSync(this.fh.fd, buf, offset, length, position);
+    if (recent && this.gate.allows(length, INLINE_READ_MAX_BYTES)) return this.gate.timed(() => readSync(this.fh.fd, buf, offset, length, position));
     const { bytesRead } = await this.fh.read(buf, offset, length, position);
     return bytesRead;
   }
 
   async write(buf: Uint8Array, position: number): Promise<void> {
-    if (buf.byteLength <= INLINE_WRITE_MAX_BYTES) return this.#writeInline(buf, position);
+    if (this.gate.allows(buf.byteLength, INLINE_WRITE_MAX_BYTES)) return this.gate.timed(() => this.#writeInline(buf, position));
     let done = 0;
     while (done < buf.byteLength) {
       const { bytesWritten } = await this.fh.write(buf, done, buf.byteLength - done, position + done);
@@ -113,8 +114,9 @@ class RealFile implements StorageFile {
 
   async writev(bufs: readonly Uint8Array[], position: number): Promise<void> {
     const total = bufs.reduce((n, b) => n + b.byteLength, 0);
-    const inline = total <= INLINE_WRITE_MAX_BYTES;
-    const bytesWritten = inline ? writevSync(this.fh.fd, bufs as Uint8Array[], position) : (await this.fh.writev(bufs as Uint8Array[], position)).bytesWritten;
+    const bytesWritten = this.gate.allows(total, INLINE_WRITE_MAX_BYTES)
+      ? this.gate.timed(() => writevSync(this.fh.fd, bufs as Uint8Array[], position))
+      : (await this.fh.writev(bufs as Uint8Array[], position)).bytesWritten;
     if (bytesWritten === total) return;
     // A short vectored write: finish the rest buffer by buffer from where it stopped.
     let skip = bytesWritten;
@@ -141,10 +143,16 @@ class RealFile implements StorageFile {
 /** The real disk, through node:fs/promises (runs syscalls off the event loop thread). */
 export class RealIO implements StorageIO {
   readonly unsafeLazy = false;
+  /** Shared by every file opened here: a stalled disk stalls them all. */
+  readonly inlineGate: InlineGate;
+
+  constructor(gate: InlineGate = new InlineGate()) {
+    this.inlineGate = gate;
+  }
 
   async open(path: string, mode: OpenMode): Promise<StorageFile> {
     const flags = mode === "r" ? constants.O_RDONLY : mode === "rw" ? constants.O_RDWR : constants.O_RDWR | constants.O_CREAT;
-    return new RealFile(path, await fsp.open(path, flags, 0o644));
+    return new RealFile(path, await fsp.open(path, flags, 0o644), this.inlineGate);
   }
   rename(from: string, to: string): Promise<void> { return fsp.rename(from, to); }
   unlink(path: string): Promise<void> { return fsp.unlink(path); }
