@@ -7,7 +7,7 @@
  * little until it sends the bytes.
  */
 import { StreamBusError, assert } from "./errors.ts";
-import { uninitializedBytes } from "./uninitialized.ts";
+import { joinBytes, uninitializedBytes } from "./uninitialized.ts";
 
 /** Bytes of the length prefix. */
 export const FRAME_LENGTH_BYTES = 4;
@@ -19,17 +19,6 @@ export function readFrameLength(buf: Uint8Array, pos: number, maxFrameBytes: num
   if (n < 0) throw new StreamBusError("MALFORMED_FRAME", `frame length ${n} is negative`);
   if (n > maxFrameBytes) throw new StreamBusError("FRAME_TOO_LARGE", `frame of ${n} bytes exceeds maxFrameBytes ${maxFrameBytes}`, { frameBytes: n, maxFrameBytes });
   return n;
-}
-
-function concat(parts: readonly Uint8Array[], byteCount: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = uninitializedBytes(byteCount);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Default for {@link FrameSplitter}'s `preallocMaxBytes`: covers fetch responses of the usual sizes. */
@@ -113,7 +102,7 @@ export class FrameSplitter {
       pos += take;
     }
     if (this.#partsBytes === this.#bodyBytes) {
-      frames.push(this.#body ?? (this.#partsBytes === 0 ? new Uint8Array(0) : concat(this.#parts, this.#partsBytes)));
+      frames.push(this.#body ?? (this.#partsBytes === 0 ? new Uint8Array(0) : joinBytes(this.#parts, this.#partsBytes)));
       this.#body = null;
       this.#parts = [];
       this.#partsBytes = 0;

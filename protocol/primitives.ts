@@ -8,6 +8,7 @@
  */
 import { StreamBusError, assert } from "./errors.ts";
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from "./limits.ts";
+import { joinBytes } from "./uninitialized.ts";
 import { uuidToBytes, uuidToString } from "./uuid.ts";
 import { readUnsignedVarint, sizeOfUnsignedVarint, writeUnsignedVarint } from "./varint.ts";
 
@@ -351,14 +352,7 @@ export class Writer {
    */
   finish(): Uint8Array {
     if (this.#parts.length === 0) return this.#buf.subarray(0, this.pos);
-    const parts = this.finishParts();
-    const out = new Uint8Array(this.pos);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinBytes(this.finishParts(), this.pos);
   }
 
   /**

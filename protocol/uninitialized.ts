@@ -1,4 +1,4 @@
-/** Buffers that skip zero-filling, for code that writes every byte before anyone reads them. */
+/** Buffers that skip zero-filling, for code that writes every byte before anyone reads them, and joining parts into one. */
 import { Buffer } from "node:buffer";
 
 /**
@@ -14,4 +14,21 @@ import { Buffer } from "node:buffer";
 export function uninitializedBytes(n: number): Uint8Array {
   const b = Buffer.allocUnsafe(n);
   return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
+/**
+ * The parts back to back in one array (`byteCount` is their total length); a single part is returned as is.
+ *
+ * @example
+ * const frame = joinBytes(parts, parts.reduce((n, p) => n + p.byteLength, 0));
+ */
+export function joinBytes(parts: readonly Uint8Array[], byteCount: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = uninitializedBytes(byteCount);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }

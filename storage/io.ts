@@ -8,7 +8,8 @@
  *   cache run off the event loop. Two kinds of call run on the calling thread (see RealFile for the
  *   measurements behind it): writes of at most {@link INLINE_WRITE_MAX_BYTES}, and reads the caller marks
  *   as `recent` (bytes it wrote moments ago, so the page cache holds them). Both only copy to or from the
- *   page cache; a round trip through the thread pool costs more than the copy.
+ *   page cache; a round trip through the thread pool costs more than the copy. After one such call was
+ *   slow, they too go to the thread pool for a while (inline-gate.ts).
  * - `write` writes every byte or throws (an ENOSPC part-way leaves a partial write: callers truncate back).
  * - `write`/`writev` keep no reference to the caller's bytes once they settle (the lazy model copies them):
  *   appended batches may live in request buffers the broker reuses (broker/net/frame-pool.ts).

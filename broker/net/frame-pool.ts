@@ -12,9 +12,11 @@
  *
  * @example
  * const pool = new FramePool({ apiKeys: [0], frameBytesMin: 64 * 1024, idleBytesMax: 32 << 20 });
- * const buf = pool.acquire(frameBytes); // null: not worth pooling, allocate instead
- * // ... fill buf.subarray(0, frameBytes), handle the request, and once its handler settled:
- * pool.release(buf);
+ * if (pool.accepts(apiKey, frameBytes)) {
+ *   const buf = pool.acquire(frameBytes);
+ *   // ... fill buf.subarray(0, frameBytes), handle the request, and once its handler settled:
+ *   pool.release(buf);
+ * }
  */
 import { assert } from "../../protocol/errors.ts";
 
