@@ -17,7 +17,7 @@ import { nats } from "./compare/peers/nats.ts";
 import { streambusBinary } from "./compare/peers/paths.ts";
 import { redisAlways, redisEverysec } from "./compare/peers/redis.ts";
 import { appendServer, tcpBlast } from "./compare/peers/sink.ts";
-import { streambusDurable, streambusRelaxed, streambusSdkSystems } from "./compare/peers/streambus.ts";
+import { streambusDurable, streambusRelaxed, streambusRelaxedWire, streambusSdkSystems } from "./compare/peers/streambus.ts";
 import type { SystemDef, SystemId } from "./compare/peers/types.ts";
 import { stopAll } from "./compare/proc.ts";
 import { buildReport, consoleTable, writeReport, type Report } from "./compare/report.ts";
@@ -25,7 +25,9 @@ import { runSystemRound, type RoundResult } from "./compare/round.ts";
 
 /** Systems in run order within a round. */
 export const SYSTEMS: SystemDef[] = [
-  streambusDurable, streambusRelaxed, ...streambusSdkSystems, nats, redisAlways, redisEverysec, appendServer, tcpBlast,
+  streambusDurable, streambusRelaxed, ...streambusSdkSystems, nats, redisAlways, redisEverysec,
+  // The wire producer runs next to the append server and the blast, which receive the same bytes.
+  streambusRelaxedWire, appendServer, tcpBlast,
 ];
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -65,10 +67,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
     streambusRunFrom: binary ? `${binary} (compiled binary)` : "bun cli/main.ts (from source)",
     notes: [
       `Client and servers share this machine's ${cpus().length} vCPUs, so every figure includes the load generator's own CPU cost; "client cores" says how much it used and SAT marks a generator process that saturated a core.`,
-      "StreamBus is driven by librdkafka: through Python (confluent_kafka) for produce and latency, through kcat (its C CLI) for reading the backlog; NATS and Redis by small raw-protocol generators on Bun, so client efficiency differs between systems.",
+      "StreamBus is driven by librdkafka: through Python (confluent_kafka) for produce and latency, through kcat (its C CLI) for reading the backlog; NATS and Redis by small raw-protocol generators on Bun, so client efficiency differs between systems. The row 'StreamBus relaxed (wire producer)' is StreamBus driven by a raw-protocol generator too (pre-encoded Produce requests, every response checked).",
       "NATS JetStream 2.9 as shipped acknowledges before fsync and syncs periodically: its durability is weaker than StreamBus durable (fsync before ack) and Redis appendfsync always, and it is the peer in both the durable and relaxed comparisons.",
       "Each workload uses one partition / one stream / one stream key. Latency: 100 B records at a fixed rate, producer and consumer in one client process, timestamp in the value, stamped at send time.",
-      "The TCP blast and the append server receive the raw payload bytes of a produce run (no protocol framing).",
+      "The TCP blast and the append server receive the same bytes as the wire producer sends StreamBus (pre-encoded Produce requests in 1 MB batches); relaxedProduce1KiBVsAppendServer compares those two, and relaxedProduce1KiBVsAppendServerLibrdkafka the librdkafka-driven run, whose single Python producer saturates its core first.",
     ],
   });
   const outDir = argv.includes("--out") ? argv[argv.indexOf("--out") + 1]! : join(import.meta.dir, "results");

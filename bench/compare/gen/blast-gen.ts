@@ -1,16 +1,21 @@
 /**
- * Drives peers/sink-server.ts: sends `count` records of `size` bytes as raw bytes in 64 KiB writes (the
- * payload bytes of a produce run, without any protocol) and waits for the server's one-byte answer.
+ * Drives peers/sink-server.ts (the trivial append server and the TCP blast) with the same bytes the wire
+ * producer (kafka-wire-gen.ts) sends a broker: pre-encoded Produce requests for `count` records of
+ * `size` bytes, streamed back to back, then waits for the server's one-byte answer.
  * Usage: bun blast-gen.ts '{"port":N,"size":S,"count":C,"timeoutMs":T}'; handshake in gen/runner.ts.
  */
 import type { Socket } from "bun";
 import { cpuSince, deadline, readyAndWait } from "./common.ts";
+import { produceFrames } from "./produce-frames.ts";
 
 const spec = JSON.parse(process.argv[2]!) as { port: number; size: number; count: number; timeoutMs: number };
-const CHUNK_BYTES = 64 * 1024;
-const totalBytes = spec.size * spec.count;
-const chunk = new Uint8Array(CHUNK_BYTES).fill(120);
-let sentBytes = 0;
+const { frames, recordsPerFrame } = produceFrames({ topic: "blast", size: spec.size, acks: 1, distinct: 16 });
+const totalFrames = Math.ceil(spec.count / recordsPerFrame);
+let totalBytes = 0;
+for (let i = 0; i < totalFrames; i++) totalBytes += frames[i % frames.length]!.byteLength;
+let framesQueued = 0;
+/** The unsent rest of the frame being written. */
+let head: Uint8Array | null = null;
 let answered!: () => void;
 const done = new Promise<void>((r) => (answered = r));
 
@@ -21,11 +26,17 @@ const socket: Socket<undefined> = await Bun.connect({
 
 /** Writes until the kernel pushes back; `drain` resumes. */
 function pump(s: Socket<undefined>): void {
-  while (sentBytes < totalBytes) {
-    const want = Math.min(CHUNK_BYTES, totalBytes - sentBytes);
-    const n = s.write(want === CHUNK_BYTES ? chunk : chunk.subarray(0, want));
-    sentBytes += Math.max(0, n);
-    if (n < want) return;
+  for (;;) {
+    if (!head) {
+      if (framesQueued === totalFrames) return;
+      head = frames[framesQueued++ % frames.length]!;
+    }
+    const n = s.write(head);
+    if (n < head.byteLength) {
+      head = head.subarray(Math.max(0, n));
+      return;
+    }
+    head = null;
   }
 }
 
@@ -39,5 +50,6 @@ pump(socket);
 await deadline(done, spec.timeoutMs, "blast");
 const elapsedS = (performance.now() - t0) / 1000;
 socket.end();
-console.log(JSON.stringify({ records: spec.count, bytes: totalBytes, elapsedS, cpuS: cpuSince(c0) }));
+const records = totalFrames * recordsPerFrame;
+console.log(JSON.stringify({ records, bytes: totalBytes, elapsedS, cpuS: cpuSince(c0) }));
 process.exit(0);

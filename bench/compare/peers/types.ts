@@ -2,7 +2,7 @@
 import type { Workload } from "../workloads.ts";
 
 /** The systems (and variants) compared; ids appear as keys in compare.json. */
-export type SystemId = "streambusDurable" | "streambusRelaxed" | "streambusDurableSdk" | "streambusRelaxedSdk" | "nats" | "redisAlways" | "redisEverysec" | "appendServer" | "tcpBlast";
+export type SystemId = "streambusDurable" | "streambusRelaxed" | "streambusDurableSdk" | "streambusRelaxedSdk" | "streambusRelaxedWire" | "nats" | "redisAlways" | "redisEverysec" | "appendServer" | "tcpBlast";
 
 /** A started system. */
 export interface RunningSystem {
