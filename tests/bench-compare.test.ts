@@ -45,6 +45,9 @@ test("compare --quick completes and writes compare.json with the headline keys",
       expect(typeof report.sdk.ratios.sdkProduce1KiBVsNats).toBe("number");
       expect(typeof report.sdk.p99LatencyMsAt5k.streambusDurableSdk).toBe("number");
     }
+    // The wire producer and the append server it is compared with, on the same bytes.
+    for (const id of ["streambusRelaxedWire", "appendServer"]) expect(report.results["produce-1KiB-x1"]).toHaveProperty(id);
+    expect(typeof report.ratios.relaxedProduce1KiBVsAppendServerLibrdkafka).toBe("number");
     expect(existsSync(join(out, "compare.md"))).toBe(true);
     expect(readFileSync(join(out, "compare.produce-1KiB-x1.svg"), "utf8")).toStartWith("<svg");
   } finally {
