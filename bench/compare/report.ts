@@ -95,7 +95,7 @@ export function headlineRatios(r: ReturnType<typeof summarizeAll>) {
 
 /**
  * Secondary ratios for the StreamBus systems driven by our own SDK (gen/sdk-gen.ts), kept apart from the
- * headline ratios, which stay librdkafka-driven. `sdkVsLibrdkafka*` compare the two clients on the same
+ * headline ratios, which stay librdkafka-driven (but for the append-server pairing, on equal bytes). `sdkVsLibrdkafka*` compare the two clients on the same
  * broker configuration (SDK figure / librdkafka figure).
  */
 export function sdkRatios(r: ReturnType<typeof summarizeAll>) {
@@ -118,7 +118,7 @@ export function sdkRatios(r: ReturnType<typeof summarizeAll>) {
   };
 }
 
-const SDK_NOTE = "Rows labelled (SDK) drive the same two StreamBus configurations with StreamBus's own TypeScript SDK on Bun (bench/compare/gen/sdk-gen.ts) instead of librdkafka; the headline ratios use the librdkafka rows, and `sdk.ratios` in compare.json holds the SDK's.";
+const SDK_NOTE = "Rows labelled (SDK) drive the same two StreamBus configurations with StreamBus's own TypeScript SDK on Bun (bench/compare/gen/sdk-gen.ts) instead of librdkafka; the headline ratios use the librdkafka rows (relaxedProduce1KiBVsAppendServer the wire producer's), and `sdk.ratios` in compare.json holds the SDK's.";
 
 function p99At(r: ReturnType<typeof summarizeAll>, key: string, id: SystemId): number {
   return r[key]?.[id]?.p99Ms?.median ?? NaN;
