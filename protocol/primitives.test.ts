@@ -156,11 +156,18 @@ describe("Writer gather mode", () => {
     const w = new Writer(8, { gatherMinBytes: 1000 });
     w.bytes(big);
     expect(w.finishParts().length).toBe(1);
-    const g = new Writer(8, { gatherMinBytes: 10 });
-    g.int8(1); g.raw(big); g.raw(big); g.int8(2);
+    const gathering = () => {
+      const g = new Writer(8, { gatherMinBytes: 10 });
+      g.int8(1); g.raw(big); g.raw(big); g.int8(2);
+      return g;
+    };
+    const g = gathering();
     const parts = g.finishParts();
     expect(parts.length).toBe(4); // back-to-back references need no chunk between them
-    expect(g.finish()).toEqual(concat(parts));
+    expect(gathering().finish()).toEqual(concat(parts));
+    // Finishing hands unused buffer space back (byte-slab.ts), so a writer finishes once and takes no more writes.
+    expect(() => g.finish()).toThrow(AssertionError);
+    expect(() => g.int32(1)).toThrow(AssertionError);
   });
   test("patchInt32 reaches the first chunk after gathering, and refuses anything past it", () => {
     const w = new Writer(4, { gatherMinBytes: 100 });

@@ -8,6 +8,7 @@
  */
 import { StreamBusError, assert } from "./errors.ts";
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from "./limits.ts";
+import { slabBytes, slabTrim } from "./byte-slab.ts";
 import { joinBytes } from "./uninitialized.ts";
 import { uuidToBytes, uuidToString } from "./uuid.ts";
 import { readUnsignedVarint, sizeOfUnsignedVarint, writeUnsignedVarint } from "./varint.ts";
@@ -222,6 +223,9 @@ const GROW_MIN_BYTES = 256;
  * w.int32(0); w.bytes(records); w.patchInt32(0, w.pos - 4);
  * for (const part of w.finishParts()) socket.write(part);
  */
+const EMPTY_BUFFER = new Uint8Array(new ArrayBuffer(0));
+const EMPTY_VIEW = new DataView(EMPTY_BUFFER.buffer);
+
 export class Writer {
   /** The chunk being written; it holds the bytes from logical position #base on. */
   #buf: Uint8Array;
@@ -233,12 +237,14 @@ export class Writer {
   /** The first owned chunk once sealed (length prefixes at 0 are patched there), else null. */
   #head: Uint8Array | null = null;
   readonly #gatherMinBytes: number;
+  #finished = false;
   /** Total logical bytes written (over all parts): length prefixes are computed from it. */
   pos = 0;
 
   constructor(initialBytes = 256, options: WriterOptions = {}) {
-    this.#buf = new Uint8Array(initialBytes);
-    this.#view = new DataView(this.#buf.buffer);
+    // Slab memory: a fresh array's DataView would create an ArrayBuffer per message (byte-slab.ts).
+    this.#buf = slabBytes(initialBytes);
+    this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
     this.#gatherMinBytes = options.gatherMinBytes ?? Infinity;
     assert(this.#gatherMinBytes > 0, "gatherMinBytes is positive");
   }
@@ -253,12 +259,14 @@ export class Writer {
 
   // Kept out of #ensure so the hot path stays small enough to inline.
   #grow(neededBytes: number): void {
+    // finish() swaps in an empty buffer, so a write after it lands here instead of in slab memory given back.
+    assert(!this.#finished, "no writes after finish");
     let size = Math.max(this.#buf.length * 2, GROW_MIN_BYTES);
     while (size < neededBytes) size *= 2;
-    const grown = new Uint8Array(size);
+    const grown = slabBytes(size);
     grown.set(this.#buf.subarray(0, this.pos - this.#base));
     this.#buf = grown;
-    this.#view = new DataView(grown.buffer);
+    this.#view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
   }
 
   /** Closes the current chunk as a part; writing continues in the rest of its buffer. */
@@ -347,22 +355,37 @@ export class Writer {
   compactArrayLength(n: number): void { this.unsignedVarint(n + 1); }
 
   /**
-   * The written bytes as one array: a view of the internal buffer (do not keep writing after taking it),
+   * The written bytes as one array: a view of the internal buffer (writing ends here: see `finishParts`),
    * or, when parts were gathered, a copy of them all.
    */
   finish(): Uint8Array {
-    if (this.#parts.length === 0) return this.#buf.subarray(0, this.pos);
+    assert(!this.#finished, "finish once");
+    if (this.#parts.length === 0) return this.#close(this.#buf.subarray(0, this.pos));
     return joinBytes(this.finishParts(), this.pos);
   }
 
   /**
    * The written bytes as parts in order, their lengths summing to `pos`: one part unless gather mode
-   * referenced large arrays. Views of internal buffers and of the gathered arrays: do not keep writing.
+   * referenced large arrays. Views of internal buffers and of the gathered arrays. Call `finish` or
+   * `finishParts` once: the unused rest of the buffer goes back to its slab, and later writes throw.
    */
   finishParts(): Uint8Array[] {
-    if (this.#parts.length === 0) return [this.#buf.subarray(0, this.pos)];
+    assert(!this.#finished, "finish once");
+    if (this.#parts.length === 0) return [this.#close(this.#buf.subarray(0, this.pos))];
     this.#seal();
+    this.#close(this.#buf.subarray(0, 0));
     return this.#parts;
+  }
+
+  /** Ends writing: the unused rest of the buffer goes back to its slab (byte-slab.ts); returns `out`. */
+  #close<T>(out: T): T {
+    if (!this.#finished) {
+      slabTrim(this.#buf, this.pos - this.#base);
+      this.#finished = true;
+      this.#buf = EMPTY_BUFFER;
+      this.#view = EMPTY_VIEW;
+    }
+    return out;
   }
 }
 

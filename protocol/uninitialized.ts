@@ -17,14 +17,15 @@ export function uninitializedBytes(n: number): Uint8Array {
 }
 
 /**
- * The parts back to back in one array (`byteCount` is their total length); a single part is returned as is.
+ * The parts back to back in one array (`byteCount` is their total length, `alloc` makes the array); a
+ * single part is returned as is.
  *
  * @example
  * const frame = joinBytes(parts, parts.reduce((n, p) => n + p.byteLength, 0));
  */
-export function joinBytes(parts: readonly Uint8Array[], byteCount: number): Uint8Array {
+export function joinBytes(parts: readonly Uint8Array[], byteCount: number, alloc: (n: number) => Uint8Array = uninitializedBytes): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = uninitializedBytes(byteCount);
+  const out = alloc(byteCount);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

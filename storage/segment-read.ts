@@ -5,6 +5,7 @@
  * the read chunk (about maxBytes), never the segment. The timestamp lookup decodes only its candidate batch.
  */
 import { BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES, Offsets, validateBatch } from "../protocol/batch-header.ts";
+import { SLAB_CARVE_MAX_BYTES, slabBytes, slabCopy } from "../protocol/byte-slab.ts";
 import { isStreamBusError } from "../protocol/errors.ts";
 import { DEFAULT_RECORD_BATCH_LIMITS, decodeRecordBatch } from "../protocol/record-batch.ts";
 import { readFully, scanBatches } from "./batch-scan.ts";
@@ -60,7 +61,7 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
   let prevNext = seg.baseOffset + BigInt(entry.relOffset);
   const chunkBytes = Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, lim.maxBytes + seg.indexIntervalBytes));
   while (pos < lim.endPosition) {
-    const buf = Buffer.allocUnsafe(Math.min(chunkBytes, lim.endPosition - pos));
+    const buf = readBuffer(Math.min(chunkBytes, lim.endPosition - pos));
     const n = await readFully(file, buf, buf.byteLength, pos, pos >= lim.recentFromPosition);
     let p = 0;
     let start = -1;
@@ -107,7 +108,7 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
       p += size;
     }
     if (start >= 0) {
-      const out = end - start < buf.byteLength / 2 ? Buffer.from(buf.subarray(start, end)) : buf.subarray(start, end);
+      const out = end - start < buf.byteLength / 2 ? slabCopy(buf.subarray(start, end)) : buf.subarray(start, end);
       verifyAll(seg, out, pos + start, lim);
       return { bytes: out, lastOffset };
     }
@@ -116,6 +117,16 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
     pos += p;
   }
   return null;
+}
+
+/**
+ * A Buffer to read `n` bytes into. Small ones (a tail read for a waiting consumer) are views of slab memory:
+ * a fresh Buffer per fetch would create an ArrayBuffer per fetch, which paces the collector (byte-slab.ts).
+ */
+function readBuffer(n: number): Buffer {
+  if (n > SLAB_CARVE_MAX_BYTES) return Buffer.allocUnsafe(n);
+  const bytes = slabBytes(n);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

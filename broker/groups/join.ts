@@ -6,7 +6,7 @@
  */
 import { utf8ByteLength } from "../../protocol/primitives.ts";
 import { ClassicGroup, joinError } from "./group.ts";
-import { Member, bytesEqual } from "./member.ts";
+import { Member, bytesEqual, ownedProtocols } from "./member.ts";
 import type { ClientInfo, Effect, JoinReply, JoinRequest, Ticket } from "./types.ts";
 
 /** First JoinGroup version whose clients handle MEMBER_ID_REQUIRED (KIP-394). */
@@ -60,7 +60,7 @@ function newMember(memberId: string, input: JoinInput): Member {
   return new Member({
     memberId, groupInstanceId: req.groupInstanceId, clientId: input.client.clientId, clientHost: input.client.clientHost,
     sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutOf(req), protocolType: req.protocolType,
-    protocols: req.protocols, nowMs: input.nowMs,
+    protocols: ownedProtocols(req.protocols), nowMs: input.nowMs,
   });
 }
 
@@ -126,7 +126,7 @@ function updateAndRebalance(group: ClassicGroup, m: Member, input: JoinInput, ou
   const req = input.request;
   // A second join while one is parked: the client gave up on the first, so answer it now.
   if (m.joinTicket !== null) out.push({ type: "join-reply", ticket: m.joinTicket, reply: joinError(m.memberId, "REBALANCE_IN_PROGRESS") });
-  m.protocols = req.protocols;
+  m.protocols = ownedProtocols(req.protocols);
   m.sessionTimeoutMs = req.sessionTimeoutMs;
   m.rebalanceTimeoutMs = rebalanceTimeoutOf(req);
   m.clientId = input.client.clientId;

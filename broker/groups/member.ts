@@ -6,6 +6,14 @@ import type { JoinProtocol, Ticket } from "./types.ts";
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The protocols with their metadata copied out of the request: request bytes live in shared slab memory
+ * (protocol/byte-slab.ts), and a member is kept for as long as it stays in the group.
+ */
+export function ownedProtocols(protocols: readonly JoinProtocol[]): JoinProtocol[] {
+  return protocols.map((p) => ({ ...p, metadata: p.metadata.slice() }));
+}
+
 /** A group member. Mutable on purpose: only ClassicGroup and its handlers change it. */
 export class Member {
   readonly memberId: string;

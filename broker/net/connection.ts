@@ -12,8 +12,18 @@
  */
 import { StreamBusError } from "../../protocol/errors.ts";
 import type { Logger } from "../../protocol/logger.ts";
+import { SLAB_CARVE_MAX_BYTES, slabBytes } from "../../protocol/byte-slab.ts";
+import { joinBytes, uninitializedBytes } from "../../protocol/uninitialized.ts";
 import type { FramePool } from "./frame-pool.ts";
 import type { ConnHandlers, TcpConn } from "./tcp-server.ts";
+
+/**
+ * An array for `n` bytes the caller fills completely: slab memory when small, since a fresh ArrayBuffer per
+ * request or per write paces the collector (protocol/byte-slab.ts); frame-sized ones skip zero-filling.
+ */
+function requestBytes(n: number): Uint8Array {
+  return n <= SLAB_CARVE_MAX_BYTES ? slabBytes(n) : uninitializedBytes(n);
+}
 
 /**
  * What the connection asks of the broker for each frame (the frame excludes the 4-byte length prefix):
@@ -97,7 +107,7 @@ export function serveConnection(
   const sendBatch = (): void => {
     if (batch.length === 0) return;
     // Once one write is only partly sent, the socket queues the rest of it and every later write.
-    unsentBytes = conn.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes));
+    unsentBytes = conn.write(joinBytes(batch, batchBytes, requestBytes));
     batch = [];
     batchBytes = 0;
   };
@@ -159,8 +169,7 @@ export function serveConnection(
       buffered -= n;
       return out;
     }
-    // allocUnsafe: every byte is overwritten below, so zero-filling a frame-sized buffer is wasted work.
-    const out = Buffer.allocUnsafe(n);
+    const out = requestBytes(n);
     copyOut(out, n);
     return out;
   };

@@ -4,6 +4,7 @@
  * Bun's sockets were picked over node:net for fewer copies and a faster write path (DESIGN.md section 15).
  */
 import type { Socket, TCPSocketListener } from "bun";
+import { SLAB_CARVE_MAX_BYTES, slabCopy } from "../../protocol/byte-slab.ts";
 
 /** One accepted connection as the broker sees it. */
 export interface TcpConn {
@@ -129,7 +130,9 @@ export function listenTcp(opts: TcpServerOptions): TcpServer {
         state.handlers = opts.accept(state.conn);
       },
       data(s, chunk) {
-        s.data.handlers?.onData(chunk);
+        // Small chunks are copied into slab memory before anything takes a view of them: a view of Bun's
+        // fresh chunk creates an ArrayBuffer per read, which paces JSC's collections (byte-slab.ts).
+        s.data.handlers?.onData(chunk.byteLength <= SLAB_CARVE_MAX_BYTES ? slabCopy(chunk) : chunk);
       },
       drain(s) {
         flush(s);

@@ -1,0 +1,76 @@
+/**
+ * Small byte arrays carved out of shared 1 MiB slabs, for per-request buffers on hot paths.
+ *
+ * Why: in Bun (JavaScriptCore), every new ArrayBuffer (an explicit one, a typed array over 1,000 bytes,
+ * `Buffer.from`, or the first `.buffer`/`subarray`/DataView taken of a small typed array or of a socket
+ * chunk) is reported to the collector, and a process that makes them continuously is collected about
+ * 55-65 times a second, each collection stopping the event loop for ~1 ms or more. Views of a slab that
+ * already exists are not reported. A paced echo server at 5,000 messages/s (docs/performance.md item 16):
+ * ~14 collections/s when it only writes fresh small arrays or views of a long-lived buffer, ~54/s once it
+ * takes a subarray of each socket chunk, allocates a typed array over 1,000 bytes, calls `Buffer.from` or
+ * makes a DataView of a fresh array.
+ *
+ * Carving never reuses memory: a slab is dropped when it is full and freed by the collector once no view
+ * of it is left, so a view can never be overwritten under its holder. The cost is retention: one small
+ * view kept for long keeps its whole slab alive, so code that keeps bytes beyond a request copies them.
+ * Process-wide like malloc (state is only the current slab and its fill level; nothing observable).
+ */
+
+/**
+ * Size of one slab. Each new slab is itself a new ArrayBuffer and brings a collection forward, so slabs are
+ * large enough that a busy broker starts only a few per second.
+ */
+export const SLAB_BYTES = 1024 * 1024;
+/** Larger requests get their own array: they are rare on the latency path, and would waste a slab's tail. */
+export const SLAB_CARVE_MAX_BYTES = 16 * 1024;
+/** Carved arrays start on 8-byte boundaries, so callers may lay out aligned views over them. */
+const ALIGN_BYTES = 8;
+
+let slab = new Uint8Array(new ArrayBuffer(SLAB_BYTES));
+let usedBytes = 0;
+
+/**
+ * A zero-filled array of `n` bytes: carved from the current slab when `n` is at most
+ * {@link SLAB_CARVE_MAX_BYTES} (a slab starts zeroed and no byte of it is handed out twice), else freshly
+ * allocated.
+ *
+ * @example
+ * const out = slabBytes(frame.byteLength); out.set(frame);
+ */
+export function slabBytes(n: number): Uint8Array {
+  if (n > SLAB_CARVE_MAX_BYTES) return new Uint8Array(n);
+  if (usedBytes + n > SLAB_BYTES) {
+    slab = new Uint8Array(new ArrayBuffer(SLAB_BYTES));
+    usedBytes = 0;
+  }
+  const out = slab.subarray(usedBytes, usedBytes + n);
+  usedBytes = (usedBytes + n + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  return out;
+}
+
+/**
+ * A copy of `bytes` in slab memory (see {@link slabBytes}).
+ *
+ * @example
+ * const frameCopy = slabCopy(chunk.subarray(0, 10));
+ */
+export function slabCopy(bytes: Uint8Array): Uint8Array {
+  const out = slabBytes(bytes.byteLength);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * Gives the unused end of `bytes` back to the slab when it was the last carve (the common case for an
+ * encoder that reserved room and finished synchronously); otherwise does nothing. Only the first
+ * `keepBytes` of `bytes` may be used afterwards.
+ *
+ * @example
+ * const buf = slabBytes(512); const n = encodeInto(buf); slabTrim(buf, n); send(buf.subarray(0, n));
+ */
+export function slabTrim(bytes: Uint8Array, keepBytes: number): void {
+  if (bytes.buffer !== slab.buffer || keepBytes >= bytes.byteLength) return;
+  const end = (bytes.byteOffset + bytes.byteLength + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  if (end !== usedBytes) return;
+  usedBytes = (bytes.byteOffset + keepBytes + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+}
