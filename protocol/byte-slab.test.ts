@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { SLAB_BYTES, SLAB_CARVE_MAX_BYTES, slabBytes, slabCopy, slabTrim } from "./byte-slab.ts";
+import { SLAB_BYTES, SLAB_CARVE_MAX_BYTES, slabBytes, slabCopy, slabExtend, slabTrim } from "./byte-slab.ts";
 
 test("carves are zero-filled, 8-byte aligned, and never overlap", () => {
   const carves = [1, 7, 8, 100, 4096, SLAB_CARVE_MAX_BYTES, 3].map((n) => slabBytes(n));
@@ -43,4 +43,20 @@ test("slabTrim gives back the unused end of the last carve only", () => {
   slabTrim(new Uint8Array(10), 0);
   slabTrim(d, 8);
   expect(slabBytes(8).byteOffset).toBe(d.byteOffset + 8);
+});
+
+test("slabExtend grows the last carve in place, and refuses anything else", () => {
+  const a = slabBytes(16);
+  a.fill(7);
+  const grown = slabExtend(a, 64)!;
+  expect(grown).not.toBeNull();
+  expect(grown.byteOffset).toBe(a.byteOffset);
+  expect([...grown.subarray(0, 16)]).toEqual(Array(16).fill(7));
+  expect(grown.subarray(16).every((b) => b === 0)).toBe(true);
+  // The next carve starts after the grown length.
+  const b = slabBytes(8);
+  expect(b.byteOffset).toBeGreaterThanOrEqual(grown.byteOffset + 64);
+  expect(slabExtend(grown, 128)).toBeNull(); // not the last carve any more
+  expect(slabExtend(b, SLAB_CARVE_MAX_BYTES + 1)).toBeNull(); // over the carve limit
+  expect(slabExtend(new Uint8Array(8), 16)).toBeNull(); // not slab memory
 });

@@ -74,3 +74,18 @@ export function slabTrim(bytes: Uint8Array, keepBytes: number): void {
   if (end !== usedBytes) return;
   usedBytes = (bytes.byteOffset + keepBytes + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
 }
+
+/**
+ * `bytes` lengthened to `n` bytes in place when it is the last carve and the slab has room (an encoder
+ * growing its buffer keeps its bytes and wastes nothing), else null. The added bytes are zero.
+ *
+ * @example
+ * const bigger = slabExtend(buf, 2 * buf.byteLength) ?? copyInto(slabBytes(2 * buf.byteLength), buf);
+ */
+export function slabExtend(bytes: Uint8Array, n: number): Uint8Array | null {
+  if (bytes.buffer !== slab.buffer || n > SLAB_CARVE_MAX_BYTES || bytes.byteOffset + n > SLAB_BYTES) return null;
+  const end = (bytes.byteOffset + bytes.byteLength + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  if (end !== usedBytes) return null;
+  usedBytes = (bytes.byteOffset + n + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  return slab.subarray(bytes.byteOffset, bytes.byteOffset + n);
+}

@@ -113,7 +113,8 @@ function writeResponseFrame(w: Writer, header: ResponseHeader, apiKey: number, a
  * socket.write(encodeResponse({ correlationId }, 3, 1, { brokers: [...], controllerId: 1, topics: [] }));
  */
 export function encodeResponse(header: ResponseHeader, apiKey: number, apiVersion: number, body: Body): Uint8Array {
-  const w = new Writer(512);
+  // Responses are encoded per request and only sent: slab memory (byte-slab.ts).
+  const w = new Writer(512, { slab: true });
   writeResponseFrame(w, header, apiKey, apiVersion, body);
   return w.finish();
 }
@@ -127,7 +128,7 @@ export function encodeResponse(header: ResponseHeader, apiKey: number, apiVersio
  * for (const part of encodeResponseParts({ correlationId }, 1, 12, fetchBody, 32 * 1024)) socket.write(part);
  */
 export function encodeResponseParts(header: ResponseHeader, apiKey: number, apiVersion: number, body: Body, gatherMinBytes: number): Uint8Array[] {
-  const w = new Writer(512, { gatherMinBytes });
+  const w = new Writer(512, { gatherMinBytes, slab: true });
   writeResponseFrame(w, header, apiKey, apiVersion, body);
   return w.finishParts();
 }

@@ -184,17 +184,21 @@ describe("Writer gather mode", () => {
   test("seeded random op sequences encode exactly as a plain writer", () => {
     const seed = 20261123;
     const next = seededRandom(seed);
+    const kept: { round: number; expected: Uint8Array; slabParts: Uint8Array[] }[] = [];
     for (let round = 0; round < 200; round++) {
       const gatherMinBytes = 1 + Math.floor(next() * 64);
       const g = new Writer(Math.floor(next() * 8), { gatherMinBytes });
       const plain = new Writer(1);
-      g.int32(0); plain.int32(0);
+      // Slab writers interleaved with each other: grows in place and grows by copy both happen.
+      const sg = new Writer(Math.floor(next() * 8), { gatherMinBytes, slab: true });
+      const sp = new Writer(1, { slab: true });
+      g.int32(0); plain.int32(0); sg.int32(0); sp.int32(0);
       const ops = Math.floor(next() * 30);
       for (let i = 0; i < ops; i++) {
         const kind = Math.floor(next() * 6);
         const n = Math.floor(next() * 130);
         const arr = Uint8Array.from({ length: n }, () => Math.floor(next() * 256));
-        for (const w of [g, plain]) {
+        for (const w of [g, plain, sg, sp]) {
           if (kind === 0) w.int64(BigInt(n) * 0x1234567n);
           else if (kind === 1) w.unsignedVarint(n * 1000);
           else if (kind === 2) w.compactString("s".repeat(n % 40) + "é");
@@ -203,11 +207,17 @@ describe("Writer gather mode", () => {
           else w.uuid(ZERO_UUID);
         }
       }
-      g.patchInt32(0, g.pos); plain.patchInt32(0, plain.pos);
+      for (const w of [g, plain, sg, sp]) w.patchInt32(0, w.pos);
       const parts = g.finishParts();
-      expect({ seed, round, bytes: concat(parts) }).toEqual({ seed, round, bytes: plain.finish() });
+      const expected = plain.finish();
+      expect({ seed, round, bytes: concat(parts) }).toEqual({ seed, round, bytes: expected });
       expect(parts.every((p) => p.length > 0)).toBe(true);
+      const slabOut = [concat(sg.finishParts()), sp.finish()];
+      kept.push({ round, expected, slabParts: slabOut });
+      expect({ seed, round, bytes: slabOut }).toEqual({ seed, round, bytes: [expected, expected] });
     }
+    // Later carves never overwrite earlier outputs that are still held.
+    for (const k of kept) expect({ seed, round: k.round, bytes: k.slabParts }).toEqual({ seed, round: k.round, bytes: [k.expected, k.expected] });
   });
 });
 

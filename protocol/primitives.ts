@@ -8,7 +8,7 @@
  */
 import { StreamBusError, assert } from "./errors.ts";
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits } from "./limits.ts";
-import { slabBytes, slabTrim } from "./byte-slab.ts";
+import { slabBytes, slabExtend, slabTrim } from "./byte-slab.ts";
 import { joinBytes } from "./uninitialized.ts";
 import { uuidToBytes, uuidToString } from "./uuid.ts";
 import { readUnsignedVarint, sizeOfUnsignedVarint, writeUnsignedVarint } from "./varint.ts";
@@ -207,6 +207,12 @@ export interface WriterOptions {
    * The referenced arrays must not change until the parts are written. Default: Infinity (always copy).
    */
   gatherMinBytes?: number;
+  /**
+   * Take the buffer from shared slab memory (protocol/byte-slab.ts) and give its unused end back on
+   * finish: for encoders that run per request on a server, where a fresh ArrayBuffer per message paces the
+   * collector. The output then shares a slab, so it is for sending, not for keeping. Default false.
+   */
+  slab?: boolean;
 }
 
 /** The smallest buffer a grow allocates: a chunk continued after a gathered part may start empty. */
@@ -237,13 +243,14 @@ export class Writer {
   /** The first owned chunk once sealed (length prefixes at 0 are patched there), else null. */
   #head: Uint8Array | null = null;
   readonly #gatherMinBytes: number;
+  readonly #slab: boolean;
   #finished = false;
   /** Total logical bytes written (over all parts): length prefixes are computed from it. */
   pos = 0;
 
   constructor(initialBytes = 256, options: WriterOptions = {}) {
-    // Slab memory: a fresh array's DataView would create an ArrayBuffer per message (byte-slab.ts).
-    this.#buf = slabBytes(initialBytes);
+    this.#slab = options.slab ?? false;
+    this.#buf = this.#slab ? slabBytes(initialBytes) : new Uint8Array(initialBytes);
     this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
     this.#gatherMinBytes = options.gatherMinBytes ?? Infinity;
     assert(this.#gatherMinBytes > 0, "gatherMinBytes is positive");
@@ -263,8 +270,11 @@ export class Writer {
     assert(!this.#finished, "no writes after finish");
     let size = Math.max(this.#buf.length * 2, GROW_MIN_BYTES);
     while (size < neededBytes) size *= 2;
-    const grown = slabBytes(size);
-    grown.set(this.#buf.subarray(0, this.pos - this.#base));
+    const used = this.pos - this.#base;
+    // In a slab, the last carve usually grows where it is; otherwise a new buffer and one copy.
+    const inPlace = this.#slab ? slabExtend(this.#buf, size) : null;
+    const grown = inPlace ?? (this.#slab ? slabBytes(size) : new Uint8Array(size));
+    if (!inPlace) grown.set(this.#buf.subarray(0, used));
     this.#buf = grown;
     this.#view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
   }
@@ -380,7 +390,7 @@ export class Writer {
   /** Ends writing: the unused rest of the buffer goes back to its slab (byte-slab.ts); returns `out`. */
   #close<T>(out: T): T {
     if (!this.#finished) {
-      slabTrim(this.#buf, this.pos - this.#base);
+      if (this.#slab) slabTrim(this.#buf, this.pos - this.#base);
       this.#finished = true;
       this.#buf = EMPTY_BUFFER;
       this.#view = EMPTY_VIEW;
