@@ -5,14 +5,16 @@
  * `Buffer.from`, or the first `.buffer`/`subarray`/DataView taken of a small typed array or of a socket
  * chunk) is reported to the collector, and a process that makes them continuously is collected about
  * 55-65 times a second, each collection stopping the event loop for ~1 ms or more. Views of a slab that
- * already exists are not reported. A paced echo server at 5,000 messages/s (docs/performance.md item 16):
- * ~14 collections/s when it only writes fresh small arrays or views of a long-lived buffer, ~54/s once it
- * takes a subarray of each socket chunk, allocates a typed array over 1,000 bytes, calls `Buffer.from` or
- * makes a DataView of a fresh array.
+ * already exists are not reported. A ping-pong echo server on Bun at ~7,500 round trips/s
+ * (docs/performance.md item 16): ~14 collections/s when it only writes fresh small arrays or views of a
+ * long-lived buffer, ~54/s once it takes a subarray of each socket chunk, allocates a typed array over
+ * 1,000 bytes, calls `Buffer.from` or makes a DataView of a fresh array.
  *
- * Carving never reuses memory: a slab is dropped when it is full and freed by the collector once no view
- * of it is left, so a view can never be overwritten under its holder. The cost is retention: one small
- * view kept for long keeps its whole slab alive, so code that keeps bytes beyond a request copies them.
+ * Carving never hands out memory a caller may still use: a slab is dropped when it is full and freed by the
+ * collector once no view of it is left, so a view can never be overwritten under its holder ({@link slabTrim}
+ * and {@link slabExtend} only move the end of the last carve, for a caller that stops using what it gave
+ * back). The cost is retention: one small view kept for long keeps its whole slab alive, so code that keeps
+ * bytes beyond a request copies them.
  * Process-wide like malloc (state is only the current slab and its fill level; nothing observable).
  */
 
