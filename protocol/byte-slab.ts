@@ -17,6 +17,7 @@
  * bytes beyond a request copies them.
  * Process-wide like malloc (state is only the current slab and its fill level; nothing observable).
  */
+import { uninitializedBytes } from "./uninitialized.ts";
 
 /**
  * Size of one slab. Each new slab is itself a new ArrayBuffer and brings a collection forward, so slabs are
@@ -32,21 +33,21 @@ let slab = new Uint8Array(new ArrayBuffer(SLAB_BYTES));
 let usedBytes = 0;
 
 /**
- * A zero-filled array of `n` bytes: carved from the current slab when `n` is at most
- * {@link SLAB_CARVE_MAX_BYTES} (a slab starts zeroed and no byte of it is handed out twice), else freshly
- * allocated.
+ * An array of `n` bytes for the caller to fill: carved from the current slab when `n` is at most
+ * {@link SLAB_CARVE_MAX_BYTES} (zeroed: a slab starts zeroed and no byte of it is handed out twice), else a
+ * fresh array that is not zero-filled (protocol/uninitialized.ts), so larger callers write before reading.
  *
  * @example
  * const out = slabBytes(frame.byteLength); out.set(frame);
  */
 export function slabBytes(n: number): Uint8Array {
-  if (n > SLAB_CARVE_MAX_BYTES) return new Uint8Array(n);
+  if (n > SLAB_CARVE_MAX_BYTES) return uninitializedBytes(n);
   if (usedBytes + n > SLAB_BYTES) {
     slab = new Uint8Array(new ArrayBuffer(SLAB_BYTES));
     usedBytes = 0;
   }
   const out = slab.subarray(usedBytes, usedBytes + n);
-  usedBytes = (usedBytes + n + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  usedBytes = alignUp(usedBytes + n);
   return out;
 }
 
@@ -71,10 +72,7 @@ export function slabCopy(bytes: Uint8Array): Uint8Array {
  * const buf = slabBytes(512); const n = encodeInto(buf); slabTrim(buf, n); send(buf.subarray(0, n));
  */
 export function slabTrim(bytes: Uint8Array, keepBytes: number): void {
-  if (bytes.buffer !== slab.buffer || keepBytes >= bytes.byteLength) return;
-  const end = (bytes.byteOffset + bytes.byteLength + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
-  if (end !== usedBytes) return;
-  usedBytes = (bytes.byteOffset + keepBytes + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  if (keepBytes < bytes.byteLength && isLastCarve(bytes)) usedBytes = alignUp(bytes.byteOffset + keepBytes);
 }
 
 /**
@@ -85,9 +83,16 @@ export function slabTrim(bytes: Uint8Array, keepBytes: number): void {
  * const bigger = slabExtend(buf, 2 * buf.byteLength) ?? copyInto(slabBytes(2 * buf.byteLength), buf);
  */
 export function slabExtend(bytes: Uint8Array, n: number): Uint8Array | null {
-  if (bytes.buffer !== slab.buffer || n > SLAB_CARVE_MAX_BYTES || bytes.byteOffset + n > SLAB_BYTES) return null;
-  const end = (bytes.byteOffset + bytes.byteLength + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
-  if (end !== usedBytes) return null;
-  usedBytes = (bytes.byteOffset + n + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
+  if (n > SLAB_CARVE_MAX_BYTES || bytes.byteOffset + n > SLAB_BYTES || !isLastCarve(bytes)) return null;
+  usedBytes = alignUp(bytes.byteOffset + n);
   return slab.subarray(bytes.byteOffset, bytes.byteOffset + n);
+}
+
+/** Whether `bytes` is a view of the current slab ending where the next carve would start. */
+function isLastCarve(bytes: Uint8Array): boolean {
+  return bytes.buffer === slab.buffer && alignUp(bytes.byteOffset + bytes.byteLength) === usedBytes;
+}
+
+function alignUp(n: number): number {
+  return (n + ALIGN_BYTES - 1) & ~(ALIGN_BYTES - 1);
 }

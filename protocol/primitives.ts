@@ -387,14 +387,12 @@ export class Writer {
     return this.#parts;
   }
 
-  /** Ends writing: the unused rest of the buffer goes back to its slab (byte-slab.ts); returns `out`. */
+  /** Ends writing (callers checked it had not ended): the unused rest goes back to its slab; returns `out`. */
   #close<T>(out: T): T {
-    if (!this.#finished) {
-      if (this.#slab) slabTrim(this.#buf, this.pos - this.#base);
-      this.#finished = true;
-      this.#buf = EMPTY_BUFFER;
-      this.#view = EMPTY_VIEW;
-    }
+    if (this.#slab) slabTrim(this.#buf, this.pos - this.#base);
+    this.#finished = true;
+    this.#buf = EMPTY_BUFFER;
+    this.#view = EMPTY_VIEW;
     return out;
   }
 }

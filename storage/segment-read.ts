@@ -108,7 +108,8 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
       p += size;
     }
     if (start >= 0) {
-      const out = end - start < buf.byteLength / 2 ? slabCopy(buf.subarray(start, end)) : buf.subarray(start, end);
+      // A small result is not left pinning a big read buffer; slab memory is shared anyway, so no copy then.
+      const out = buf.byteLength > SLAB_CARVE_MAX_BYTES && end - start < buf.byteLength / 2 ? slabCopy(buf.subarray(start, end)) : buf.subarray(start, end);
       verifyAll(seg, out, pos + start, lim);
       return { bytes: out, lastOffset };
     }
@@ -124,7 +125,6 @@ export async function readSegment(seg: Segment, file: StorageFile, offset: bigin
  * a fresh Buffer per fetch would create an ArrayBuffer per fetch, which paces the collector (byte-slab.ts).
  */
 function readBuffer(n: number): Buffer {
-  if (n > SLAB_CARVE_MAX_BYTES) return Buffer.allocUnsafe(n);
   const bytes = slabBytes(n);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -12,18 +12,10 @@
  */
 import { StreamBusError } from "../../protocol/errors.ts";
 import type { Logger } from "../../protocol/logger.ts";
-import { SLAB_CARVE_MAX_BYTES, slabBytes } from "../../protocol/byte-slab.ts";
-import { joinBytes, uninitializedBytes } from "../../protocol/uninitialized.ts";
+import { slabBytes } from "../../protocol/byte-slab.ts";
+import { joinBytes } from "../../protocol/uninitialized.ts";
 import type { FramePool } from "./frame-pool.ts";
 import type { ConnHandlers, TcpConn } from "./tcp-server.ts";
-
-/**
- * An array for `n` bytes the caller fills completely: slab memory when small, since a fresh ArrayBuffer per
- * request or per write paces the collector (protocol/byte-slab.ts); frame-sized ones skip zero-filling.
- */
-function requestBytes(n: number): Uint8Array {
-  return n <= SLAB_CARVE_MAX_BYTES ? slabBytes(n) : uninitializedBytes(n);
-}
 
 /**
  * What the connection asks of the broker for each frame (the frame excludes the 4-byte length prefix):
@@ -107,7 +99,8 @@ export function serveConnection(
   const sendBatch = (): void => {
     if (batch.length === 0) return;
     // Once one write is only partly sent, the socket queues the rest of it and every later write.
-    unsentBytes = conn.write(joinBytes(batch, batchBytes, requestBytes));
+    // Joined in slab memory: a fresh buffer per write would pace the collector (protocol/byte-slab.ts).
+    unsentBytes = conn.write(joinBytes(batch, batchBytes, slabBytes));
     batch = [];
     batchBytes = 0;
   };
@@ -169,7 +162,8 @@ export function serveConnection(
       buffered -= n;
       return out;
     }
-    const out = requestBytes(n);
+    // Small frames in slab memory (protocol/byte-slab.ts); every byte is overwritten by copyOut.
+    const out = slabBytes(n);
     copyOut(out, n);
     return out;
   };

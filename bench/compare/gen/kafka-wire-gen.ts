@@ -27,7 +27,6 @@ let sent = 0;
 let stopSendingAt = Infinity;
 let answered = 0;
 let nextBaseOffset = 0n;
-let failure: Error | null = null;
 let finish!: () => void;
 let fail!: (e: Error) => void;
 const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
@@ -79,8 +78,7 @@ const socket: Socket<undefined> = await Bun.connect({
           else if (answered === sent) return finish();
         }
       } catch (e) {
-        failure ??= e as Error;
-        fail(failure);
+        fail(e as Error);
       }
     },
     drain: (s) => flush(s),
