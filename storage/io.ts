@@ -4,8 +4,8 @@
  * model in io-lazy.ts without touching the code under test.
  *
  * Contract (both implementations):
- * - All calls are async. Syncs, opens, directory operations, large writes and reads that may miss the page
- *   cache run off the event loop. Two kinds of call run on the calling thread (see RealFile for the
+ * - All calls are async. Syncs, opens, directory operations, writes above 4 MiB and reads that may miss
+ *   the page cache run off the event loop. Two kinds of call run on the calling thread (see RealFile for the
  *   measurements behind it): writes of at most {@link INLINE_WRITE_MAX_BYTES}, and reads the caller marks
  *   as `recent` (bytes it wrote moments ago, so the page cache holds them). Both only copy to or from the
  *   page cache; a round trip through the thread pool costs more than the copy. After one such call was
@@ -70,18 +70,26 @@ export interface StorageIO {
   fsyncDir(dir: string): Promise<void>;
 }
 
-/** Writes up to this size go to the page cache on the calling thread (see {@link RealFile}). */
-export const INLINE_WRITE_MAX_BYTES = 64 * 1024;
+/**
+ * Writes up to this size go to the page cache on the calling thread (see {@link RealFile}). Large: a
+ * produced batch is copied to the page cache right after its CRC was checked, while its bytes are still
+ * in this core's cache; handed to a pool thread on the other core the same copy cost ~2x the broker CPU
+ * per byte (docs/performance.md item 18). A write slower than the gate's limit still sends the next ones
+ * to the pool for a while, so a throttled or cold page cache does not hold the loop.
+ */
+export const INLINE_WRITE_MAX_BYTES = 4 * 1024 * 1024;
 /** Reads marked `recent` up to this size are served on the calling thread. */
 export const INLINE_READ_MAX_BYTES = 64 * 1024;
 
 /**
- * A file through node:fs. Small writes and recent reads are done on the calling thread: on the broker's
- * latency workload (5,000 x 100 B records/s, acks=1, no fsync) a write through the thread pool took
- * 0.09-0.12 ms median and 1.7-2.3 ms p99 from call to completion seen on the loop, the same write on the
- * loop 0.015 ms median and 0.1 ms p99, and the pool's wake-ups were most of the broker's kernel time
- * (docs/performance.md). Everything that can wait on the device (syncs, big writes, reads of old data)
- * stays off the loop, and so do small ones for a while after one was slow (inline-gate.ts).
+ * A file through node:fs. Writes up to {@link INLINE_WRITE_MAX_BYTES} and small recent reads are done on
+ * the calling thread: on the broker's latency workload (5,000 x 100 B records/s, acks=1, no fsync) a
+ * write through the thread pool took 0.09-0.12 ms median and 1.7-2.3 ms p99 from call to completion seen
+ * on the loop, the same write on the loop 0.015 ms median and 0.1 ms p99, and the pool's wake-ups were
+ * most of the broker's kernel time; for 1 MB batches the pool's copy from another core's cache doubled
+ * the CPU per byte (docs/performance.md). Everything that can wait on the device (syncs, writes above the
+ * limit, reads of old data) stays off the loop, and so do inline-sized ones for a while after one was slow
+ * (inline-gate.ts).
  */
 class RealFile implements StorageFile {
   constructor(readonly path: string, private readonly fh: fsp.FileHandle, private readonly gate: InlineGate) {}
