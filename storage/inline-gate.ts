@@ -10,6 +10,11 @@
 export interface InlineGateOptions {
   /** An inline call slower than this closes the gate. Default 2 ms (a page-cache copy of 64 KiB takes ~0.02 ms, of 1 MiB 0.25-0.5 ms). */
   slowMs?: number;
+  /**
+   * Extra time allowed per MiB the call moves, on top of `slowMs`. Default 2 ms: a big copy into page-cache
+   * pages fresh from the host runs at ~0.5 GB/s on a VM and is not a stall (docs/performance.md item 18).
+   */
+  slowMsPerMiB?: number;
   /** How long the gate stays closed after a slow call. Default 1000 ms. */
   backoffMs?: number;
   /** Monotonic milliseconds; injected by tests. */
@@ -19,11 +24,12 @@ export interface InlineGateOptions {
 /**
  * @example
  * const gate = new InlineGate();
- * if (gate.allows(buf.byteLength, INLINE_WRITE_MAX_BYTES)) gate.timed(() => writeSync(fd, buf, 0, buf.byteLength, pos));
+ * if (gate.allows(buf.byteLength, INLINE_WRITE_MAX_BYTES)) gate.timed(buf.byteLength, () => writeSync(fd, buf, 0, buf.byteLength, pos));
  * else await fh.write(buf, 0, buf.byteLength, pos);
  */
 export class InlineGate {
   readonly slowMs: number;
+  readonly slowMsPerMiB: number;
   readonly backoffMs: number;
   readonly #nowMs: () => number;
   #closedUntilMs = -Infinity;
@@ -32,6 +38,7 @@ export class InlineGate {
 
   constructor(opts: InlineGateOptions = {}) {
     this.slowMs = opts.slowMs ?? 2;
+    this.slowMsPerMiB = opts.slowMsPerMiB ?? 2;
     this.backoffMs = opts.backoffMs ?? 1000;
     this.#nowMs = opts.nowMs ?? (() => performance.now());
   }
@@ -41,14 +48,14 @@ export class InlineGate {
     return bytes <= maxBytes && this.#nowMs() >= this.#closedUntilMs;
   }
 
-  /** Runs `fn` on this thread and closes the gate if it was slow (also when it throws). */
-  timed<T>(fn: () => T): T {
+  /** Runs `fn` (moving `bytes`) on this thread and closes the gate if it was slow (also when it throws). */
+  timed<T>(bytes: number, fn: () => T): T {
     const started = this.#nowMs();
     try {
       return fn();
     } finally {
       const ended = this.#nowMs();
-      if (ended - started > this.slowMs) {
+      if (ended - started > this.slowMs + (bytes / (1024 * 1024)) * this.slowMsPerMiB) {
         this.#closedUntilMs = ended + this.backoffMs;
         this.closures++;
       }

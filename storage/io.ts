@@ -95,13 +95,13 @@ class RealFile implements StorageFile {
   constructor(readonly path: string, private readonly fh: fsp.FileHandle, private readonly gate: InlineGate) {}
 
   async read(buf: Uint8Array, offset: number, length: number, position: number, recent = false): Promise<number> {
-    if (recent && this.gate.allows(length, INLINE_READ_MAX_BYTES)) return this.gate.timed(() => readSync(this.fh.fd, buf, offset, length, position));
+    if (recent && this.gate.allows(length, INLINE_READ_MAX_BYTES)) return this.gate.timed(length, () => readSync(this.fh.fd, buf, offset, length, position));
     const { bytesRead } = await this.fh.read(buf, offset, length, position);
     return bytesRead;
   }
 
   async write(buf: Uint8Array, position: number): Promise<void> {
-    if (this.gate.allows(buf.byteLength, INLINE_WRITE_MAX_BYTES)) return this.gate.timed(() => this.#writeInline(buf, position));
+    if (this.gate.allows(buf.byteLength, INLINE_WRITE_MAX_BYTES)) return this.gate.timed(buf.byteLength, () => this.#writeInline(buf, position));
     let done = 0;
     while (done < buf.byteLength) {
       const { bytesWritten } = await this.fh.write(buf, done, buf.byteLength - done, position + done);
@@ -124,7 +124,7 @@ class RealFile implements StorageFile {
   async writev(bufs: readonly Uint8Array[], position: number): Promise<void> {
     const total = bufs.reduce((n, b) => n + b.byteLength, 0);
     const bytesWritten = this.gate.allows(total, INLINE_WRITE_MAX_BYTES)
-      ? this.gate.timed(() => writevSync(this.fh.fd, bufs as Uint8Array[], position))
+      ? this.gate.timed(total, () => writevSync(this.fh.fd, bufs as Uint8Array[], position))
       : (await this.fh.writev(bufs as Uint8Array[], position)).bytesWritten;
     if (bytesWritten === total) return;
     // A short vectored write: finish the rest buffer by buffer from where it stopped.
