@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { INLINE_READ_MAX_BYTES, INLINE_WRITE_MAX_BYTES, RealIO, createStorageIO, type StorageIO } from "./io.ts";
+import { INLINE_READ_MAX_BYTES, INLINE_WRITE_MAX_BYTES, RealIO, WRITE_PIECE_BYTES, createStorageIO, type StorageIO } from "./io.ts";
 import { LazyIO } from "./io-lazy.ts";
 import { InlineGate } from "./inline-gate.ts";
 
@@ -64,6 +64,26 @@ test("real io: small writes and recent reads are done before the call returns, l
   const old = Buffer.alloc(4);
   expect(await f.read(old, 0, 4, 0)).toBe(4); // not marked recent: through the pool
   expect([...old]).toEqual([9, 9, 9, 9]);
+  await f.close();
+});
+
+test("real io: inline writes larger than one piece land whole, as single buffers and as mixed vectors", async () => {
+  const f = await new RealIO(new InlineGate({ slowMs: Infinity })).open(join(dir, "pieces"), "create");
+  let seed = 7;
+  const bytes = (n: number): Buffer => {
+    const b = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) b[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    return b;
+  };
+  const one = bytes(3 * WRITE_PIECE_BYTES + 17);
+  const pending = f.write(one, 0);
+  expect(readFileSync(join(dir, "pieces")).equals(one)).toBe(true); // inline: whole before the await
+  await pending;
+  // Small buffers grouped up to a piece, big ones split, in order: sizes around the piece boundary.
+  const sizes = [100, WRITE_PIECE_BYTES - 100, 1, WRITE_PIECE_BYTES + 1, 5, 2 * WRITE_PIECE_BYTES, WRITE_PIECE_BYTES, 300, 40_000, 40_000];
+  const vec = sizes.map(bytes);
+  await f.writev(vec, one.byteLength);
+  expect(readFileSync(join(dir, "pieces")).equals(Buffer.concat([one, ...vec]))).toBe(true);
   await f.close();
 });
 
