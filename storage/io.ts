@@ -4,8 +4,8 @@
  * model in io-lazy.ts without touching the code under test.
  *
  * Contract (both implementations):
- * - All calls are async. Syncs, opens, directory operations, writes above 4 MiB and reads that may miss
- *   the page cache run off the event loop. Two kinds of call run on the calling thread (see RealFile for the
+ * - All calls are async. Syncs, opens, directory operations, writes above {@link INLINE_WRITE_MAX_BYTES}
+ *   and reads that may miss the page cache run off the event loop. Two kinds of call run on the calling thread (see RealFile for the
  *   measurements behind it): writes of at most {@link INLINE_WRITE_MAX_BYTES}, and reads the caller marks
  *   as `recent` (bytes it wrote moments ago, so the page cache holds them). Both only copy to or from the
  *   page cache; a round trip through the thread pool costs more than the copy. After one such call was
@@ -136,40 +136,33 @@ class RealFile implements StorageFile {
   }
 
   /**
-   * A vectored write on this thread: buffers up to {@link WRITE_PIECE_BYTES} together go in one pwritev(2),
-   * bigger ones in pieces. Stops at a short pwritev and returns the bytes written; the caller finishes.
+   * A vectored write on this thread: neighbouring buffers that fit in {@link WRITE_PIECE_BYTES} together go
+   * in one pwritev(2), bigger buffers in pieces. Stops at a short pwritev and returns the bytes written
+   * (the caller finishes).
    */
-  #writevInline(bufs: readonly Uint8Array[], total: number, position: number): number {
-    if (total <= WRITE_PIECE_BYTES) return writevSync(this.fh.fd, bufs as Uint8Array[], position);
+  #writevInline(bufs: readonly Uint8Array[], position: number): number {
     let written = 0;
-    let run: Uint8Array[] = [];
-    let runBytes = 0;
-    const writeRun = (): boolean => {
-      if (run.length === 0) return true;
-      const n = writevSync(this.fh.fd, run, position + written);
-      written += n;
-      const whole = n === runBytes;
-      run = [];
-      runBytes = 0;
-      return whole;
-    };
-    for (const b of bufs) {
-      if (runBytes + b.byteLength > WRITE_PIECE_BYTES && !writeRun()) return written;
-      if (b.byteLength > WRITE_PIECE_BYTES) {
-        written += this.#writeInline(b, position + written);
+    for (let i = 0; i < bufs.length; ) {
+      if (bufs[i]!.byteLength > WRITE_PIECE_BYTES) {
+        written += this.#writeInline(bufs[i++]!, position + written);
         continue;
       }
-      run.push(b);
-      runBytes += b.byteLength;
+      let end = i + 1;
+      let runBytes = bufs[i]!.byteLength;
+      while (end < bufs.length && runBytes + bufs[end]!.byteLength <= WRITE_PIECE_BYTES) runBytes += bufs[end++]!.byteLength;
+      const run = i === 0 && end === bufs.length ? bufs : bufs.slice(i, end);
+      const n = writevSync(this.fh.fd, run as Uint8Array[], position + written);
+      written += n;
+      if (n < runBytes) return written;
+      i = end;
     }
-    writeRun();
     return written;
   }
 
   async writev(bufs: readonly Uint8Array[], position: number): Promise<void> {
     const total = bufs.reduce((n, b) => n + b.byteLength, 0);
     const bytesWritten = this.gate.allows(total, INLINE_WRITE_MAX_BYTES)
-      ? this.gate.timed(total, () => this.#writevInline(bufs, total, position))
+      ? this.gate.timed(total, () => this.#writevInline(bufs, position))
       : (await this.fh.writev(bufs as Uint8Array[], position)).bytesWritten;
     if (bytesWritten === total) return;
     // A short vectored write: finish the rest buffer by buffer from where it stopped.
