@@ -6,6 +6,7 @@ import { readBatchHeader, validateBatches } from "../protocol/batch-header.ts";
 import { RealIO, type StorageIO } from "./io.ts";
 import { LazyIO } from "./io-lazy.ts";
 import { PartitionLog } from "./log.ts";
+import { CrashIO } from "./testing/crash-io.ts";
 import { ManualClock, makeBatch, makeFilledBatch } from "./testing/make-batch.ts";
 
 let dir: string;
@@ -80,9 +81,10 @@ describe("PartitionLog", () => {
   });
 
   test("unclean stop: torn tail truncated, indexes rebuilt, appends continue", async () => {
-    const log = await open({ indexIntervalBytes: 256 });
+    const crashing = new CrashIO(new RealIO());
+    const log = await open({ indexIntervalBytes: 256 }, crashing);
     for (let i = 0; i < 50; i++) await log.append(makeFilledBatch(2, 40, i));
-    // No close(): simulate a crash, then tear the last batch.
+    await crashing.crash(); // no close(): the files close as at process exit; then tear the last batch
     const segPath = join(dir, "00000000000000000000.log");
     truncateSync(segPath, statSync(segPath).size - 10);
     const again = await open({ indexIntervalBytes: 256 });
@@ -120,12 +122,13 @@ describe("PartitionLog", () => {
   });
 
   test("lazy io: unsynced writes vanish, synced ones stay", async () => {
-    const io = new LazyIO(new RealIO());
-    const log = await open({ flushPolicy: "never" }, io);
+    const crashing = new CrashIO(new RealIO());
+    const log = await open({ flushPolicy: "never" }, new LazyIO(crashing));
     await log.append(makeFilledBatch(1, 10, 1));
     await log.flush();
     await log.append(makeFilledBatch(1, 10, 2));
-    // Simulated power cut: drop the LazyIO instance (and its memory) without closing.
+    // Simulated power cut: drop the LazyIO instance (and its memory) without closing the log.
+    await crashing.crash();
     const after = await open({}, new RealIO());
     expect(after.logEndOffset).toBe(1n);
     expect(readdirSync(dir)).toContain("00000000000000000000.log");

@@ -8,8 +8,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compactLog } from "./compactor.ts";
-import { RealIO } from "./io.ts";
+import { RealIO, type StorageIO } from "./io.ts";
 import { PartitionLog } from "./log.ts";
+import { CrashIO } from "./testing/crash-io.ts";
 import { ManualClock, makeBatch, makeFilledBatch } from "./testing/make-batch.ts";
 
 let dir: string;
@@ -19,7 +20,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const BATCH_COUNT = 20;
 const batchBytes = makeFilledBatch(3, 100, 0).byteLength;
-const open = (config: Parameters<typeof PartitionLog.open>[0]["config"] = {}) => PartitionLog.open({ dir, io: new RealIO(), clock, config });
+const open = (config: Parameters<typeof PartitionLog.open>[0]["config"] = {}, io: StorageIO = new RealIO()) => PartitionLog.open({ dir, io, clock, config });
 
 async function fill(log: PartitionLog, count = BATCH_COUNT, seed = 0): Promise<void> {
   for (let i = 0; i < count; i++) await log.append(makeFilledBatch(3, 100, seed + i));
@@ -134,9 +135,10 @@ describe("verified reads", () => {
   });
 
   test("recovery of a torn tail leaves the mark at the end of what it checked, within the truncated size", async () => {
-    const first = await open();
+    const crashing = new CrashIO(new RealIO());
+    const first = await open({}, crashing);
     await fill(first);
-    // No close: an unclean stop, then garbage after the last whole batch.
+    await crashing.crash(); // no close: an unclean stop, then garbage after the last whole batch
     appendFileSync(join(dir, "00000000000000000000.log"), Buffer.alloc(500, 7));
     const log = await open();
     expect(log.counters.truncatedBytes).toBe(500);
