@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- latency [--rate N] [--seconds S] [--runs R] [--client librdkafka|sdk] [--out DIR]`:
+ * `npm run bench -- latency [--rate N] [--seconds S] [--runs R] [--client librdkafka|sdk] [--broker-env K=V]... [--out DIR]`:
  * the end-to-end latency workload of the compare bench (100 B records at a fixed rate, producer and
  * consumer in one client process) against StreamBus alone, relaxed and durable in alternation, with
  * JSC's GC log on in the broker. Each run reports e2e p50/p99/p99.9 next to the broker's collections per
  * second, its pauses and its CPU, so a change to the latency tail can be told apart from a change in
- * GC behaviour. Prints a table and writes latency.json (bench/results unless --out).
+ * GC behaviour. `--broker-env` (repeatable) adds a variable to the broker's environment, e.g. a JSC
+ * option (`BUN_JSC_...`) under study. Prints a table and writes latency.json (bench/results unless --out).
  */
 import Table from "cli-table3";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,6 +26,7 @@ interface Options {
   durationMs: number;
   runs: number;
   client: "librdkafka" | "sdk";
+  brokerEnv: Record<string, string>;
   outDir: string;
 }
 
@@ -58,11 +60,20 @@ function optionsFrom(argv: string[]): Options {
   const client = clientIdx >= 0 ? argv[clientIdx + 1] : "librdkafka";
   if (client !== "librdkafka" && client !== "sdk") throw new Error(`--client must be librdkafka or sdk, got ${client}`);
   const outIdx = argv.indexOf("--out");
+  const brokerEnv: Record<string, string> = {};
+  argv.forEach((arg, i) => {
+    if (arg !== "--broker-env") return;
+    const pair = argv[i + 1] ?? "";
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`--broker-env takes KEY=VALUE, got ${pair}`);
+    brokerEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
+  });
   return {
     ratePerSec: num("--rate", 5_000),
     durationMs: num("--seconds", 10) * 1000,
     runs: Math.round(num("--runs", 3)),
     client,
+    brokerEnv,
     outDir: outIdx >= 0 ? argv[outIdx + 1]! : join(import.meta.dir, "results"),
   };
 }
@@ -72,7 +83,7 @@ async function runOnce(opts: Options, mode: "relaxed" | "durable", run: number):
   const dataDir = tempDataDir("sb-bench-latency-");
   const acks = mode === "relaxed" ? "1" : "all";
   const broker = await startBrokerProcess({
-    dataDir, binary: streambusBinary(), env: { BUN_JSC_logGC: "1" },
+    dataDir, binary: streambusBinary(), env: { ...opts.brokerEnv, BUN_JSC_logGC: "1" },
     args: mode === "relaxed" ? ["--set", "log.flush=never"] : [],
   });
   track(broker.proc);
@@ -126,7 +137,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<objec
   }));
   const report = {
     bench: "latency", at: new Date().toISOString(), machine: { cpuCount: cpus().length },
-    config: { ratePerSec: opts.ratePerSec, durationMs: opts.durationMs, runs: opts.runs, client: opts.client, recordBytes: RECORD_BYTES, streambus: streambusBinary() ?? "bun cli/main.ts" },
+    config: { ratePerSec: opts.ratePerSec, durationMs: opts.durationMs, runs: opts.runs, client: opts.client, brokerEnv: opts.brokerEnv, recordBytes: RECORD_BYTES, streambus: streambusBinary() ?? "bun cli/main.ts" },
     summary, runs: rows,
   };
   mkdirSync(opts.outDir, { recursive: true });
