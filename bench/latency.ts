@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- latency [--rate N] [--seconds S] [--runs R] [--client librdkafka|sdk] [--broker-env K=V]... [--out DIR]`:
+ * `npm run bench -- latency [--rate N] [--seconds S] [--runs R] [--client librdkafka|sdk|wire] [--broker-env K=V]... [--out DIR]`:
  * the end-to-end latency workload of the compare bench (100 B records at a fixed rate, producer and
- * consumer in one client process) against StreamBus alone, relaxed and durable in alternation, with
+ * consumer in one client process; `wire` is gen/kafka-wire-latency.ts, a raw-protocol client as lean as the
+ * NATS and Redis generators) against StreamBus alone, relaxed and durable in alternation, with
  * JSC's GC log on in the broker. Each run reports e2e p50/p99/p99.9 next to the broker's collections per
  * second, its pauses and its CPU, so a change to the latency tail can be told apart from a change in
  * GC behaviour. `--broker-env` (repeatable) adds a variable to the broker's environment, e.g. a JSC
@@ -25,7 +26,7 @@ interface Options {
   ratePerSec: number;
   durationMs: number;
   runs: number;
-  client: "librdkafka" | "sdk";
+  client: "librdkafka" | "sdk" | "wire";
   brokerEnv: Record<string, string>;
   outDir: string;
 }
@@ -58,7 +59,7 @@ function optionsFrom(argv: string[]): Options {
   };
   const clientIdx = argv.indexOf("--client");
   const client = clientIdx >= 0 ? argv[clientIdx + 1] : "librdkafka";
-  if (client !== "librdkafka" && client !== "sdk") throw new Error(`--client must be librdkafka or sdk, got ${client}`);
+  if (client !== "librdkafka" && client !== "sdk" && client !== "wire") throw new Error(`--client must be librdkafka, sdk or wire, got ${client}`);
   const outIdx = argv.indexOf("--out");
   const brokerEnv: Record<string, string> = {};
   argv.forEach((arg, i) => {
@@ -92,7 +93,10 @@ async function runOnce(opts: Options, mode: "relaxed" | "durable", run: number):
     await createTopicWithLibrdkafka(broker.bootstrap, topic, 1);
     const spec = { op: "latency", bootstrap: broker.bootstrap, topic, size: RECORD_BYTES, rate: opts.ratePerSec, durationMs: opts.durationMs, acks };
     const timeoutMs = opts.durationMs + 60_000;
-    const cmd = opts.client === "sdk" ? bunGenerator("sdk-gen.ts", { ...spec, timeoutMs }) : kafkaGenerator(spec);
+    const port = Number(broker.bootstrap.split(":").at(-1));
+    const cmd = opts.client === "sdk" ? bunGenerator("sdk-gen.ts", { ...spec, timeoutMs })
+      : opts.client === "wire" ? bunGenerator("kafka-wire-latency.ts", { ...spec, port, acks: acks === "all" ? -1 : 1, timeoutMs })
+      : kafkaGenerator(spec);
     let logOffset = 0;
     let cpu0 = 0;
     let t0 = 0;

@@ -11,11 +11,12 @@ import { join } from "node:path";
 const root = join(import.meta.dir, "..");
 const RUN_TIMEOUT_MS = 120_000;
 
-test("latency bench: one run per mode writes e2e percentiles and the broker's GC figures", async () => {
+// librdkafka is the bench's default client; `wire` is the raw-protocol generator (gen/kafka-wire-latency.ts).
+test.each(["librdkafka", "wire"])("latency bench with the %s client: one run per mode writes e2e percentiles and the broker's GC figures", async (client) => {
   const out = mkdtempSync(join(tmpdir(), "sb-latency-test-"));
   try {
     const proc = Bun.spawn({
-      cmd: [process.execPath, join(root, "bench", "latency.ts"), "--seconds", "1", "--runs", "1", "--rate", "2000", "--out", out],
+      cmd: [process.execPath, join(root, "bench", "latency.ts"), "--seconds", "1", "--runs", "1", "--rate", "2000", "--client", client, "--out", out],
       cwd: root, stdout: "pipe", stderr: "pipe",
     });
     const timer = setTimeout(() => proc.kill("SIGKILL"), RUN_TIMEOUT_MS);
