@@ -16,7 +16,7 @@ test.each(["librdkafka", "wire"])("latency bench with the %s client: one run per
   const out = mkdtempSync(join(tmpdir(), "sb-latency-test-"));
   try {
     const proc = Bun.spawn({
-      cmd: [process.execPath, join(root, "bench", "latency.ts"), "--seconds", "1", "--runs", "1", "--rate", "2000", "--client", client, "--out", out],
+      cmd: [process.execPath, join(root, "bench", "latency.ts"), "--seconds", "2", "--runs", "1", "--rate", "2000", "--client", client, "--out", out],
       cwd: root, stdout: "pipe", stderr: "pipe",
     });
     const timer = setTimeout(() => proc.kill("SIGKILL"), RUN_TIMEOUT_MS);
@@ -26,8 +26,10 @@ test.each(["librdkafka", "wire"])("latency bench with the %s client: one run per
     const report = JSON.parse(readFileSync(join(out, "latency.json"), "utf8"));
     expect(report.runs.map((r: { mode: string }) => r.mode)).toEqual(["relaxed", "durable"]);
     for (const r of report.runs) {
-      expect(r.received).toBe(2000);
+      expect(r.received).toBe(4000);
       expect(r.p99Ms).toBeGreaterThan(0);
+      // Since Bun 1.4 an active loop collects a few times a second (Bun's 1 s timer at least): 2 s runs
+      // always hold one, so the log is known to be found and parsed.
       expect(r.gc.collections).toBeGreaterThan(0);
       // A collection still running when the window closes has its START line but not yet its pause.
       expect(r.gc.pauses).toBeGreaterThanOrEqual(r.gc.collections - 1);
