@@ -12,7 +12,7 @@ import { cpus, tmpdir } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { configFromArgs } from "./compare/config.ts";
-import { measureDisk, type DiskLimits } from "./compare/limits.ts";
+import { measureLimits, type MachineLimits } from "./compare/limits.ts";
 import { nats } from "./compare/peers/nats.ts";
 import { streambusBinary } from "./compare/peers/paths.ts";
 import { redisAlways, redisEverysec } from "./compare/peers/redis.ts";
@@ -38,7 +38,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
   const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1]!.split(",") : undefined;
   const systems = only ? SYSTEMS.filter((s) => only.includes(s.id)) : SYSTEMS;
   const raw: Partial<Record<SystemId, RoundResult[]>> = {};
-  const disk: DiskLimits[] = [];
+  const disk: MachineLimits[] = [];
   const t0 = performance.now();
   const onSignal = () => void stopAll().then(() => process.exit(130));
   process.once("SIGINT", onSignal);
@@ -49,7 +49,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
       for (const def of systems) (raw[def.id] ??= []).push(await runSystemRound(def, cfg, round, log));
       const diskDir = mkdtempSync(join(tmpdir(), "sb-compare-disk-"));
       try {
-        disk.push(measureDisk(diskDir, cfg.diskWriteBytes));
+        disk.push(measureLimits(diskDir, cfg.diskWriteBytes));
       } finally {
         rmSync(diskDir, { recursive: true, force: true });
       }

@@ -1,15 +1,21 @@
 /**
  * The machine's own limits, measured in the same run as the systems: sequential write MB/s to a file in
- * the temp dir with and without fdatasync, and small-write fdatasync calls per second.
+ * the temp dir with and without fdatasync, small-write fdatasync calls per second, and how often a
+ * spinning thread stops running for more than a millisecond (a floor under every latency tail).
  */
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
-/** Disk figures for one round. */
-export interface DiskLimits {
+/** Machine figures for one round. */
+export interface MachineLimits {
   seqWriteMBps: number;
   seqWriteFdatasyncMBps: number;
   fdatasyncPerSec: number;
+  /** Gaps above {@link STALL_MIN_MS} per second seen by a thread spinning on the clock. */
+  cpuStallsPerSec: number;
+  /** Share of the spin's wall time lost in those gaps, in percent. */
+  cpuStallLostPercent: number;
+  cpuStallMaxMs: number;
 }
 
 const WRITE_CHUNK_BYTES = 1024 * 1024;
@@ -55,11 +61,41 @@ function fdatasyncRate(path: string): number {
   return calls / secs;
 }
 
-/** Measures the disk limits in `dir` (removes its files afterwards). */
-export function measureDisk(dir: string, totalBytes: number): DiskLimits {
+/** A gap between two clock reads longer than this means the spinning thread was not running. */
+const STALL_MIN_MS = 1;
+const STALL_PROBE_MS = 2_000;
+
+/**
+ * Spins this thread on the clock for `probeMs` (allocating nothing, so no collection runs) and counts the
+ * gaps above {@link STALL_MIN_MS}: time the thread was runnable but not running. On a VM that includes the
+ * host preempting or throttling the vCPU, which guest steal time does not always show. A single-threaded
+ * server or client stalls for as long, so these gaps put a floor under p99 latency.
+ */
+export function measureCpuStalls(probeMs = STALL_PROBE_MS): Pick<MachineLimits, "cpuStallsPerSec" | "cpuStallLostPercent" | "cpuStallMaxMs"> {
+  const t0 = performance.now();
+  let last = t0;
+  let stalls = 0;
+  let lostMs = 0;
+  let maxMs = 0;
+  for (let now = t0; now - t0 < probeMs; now = performance.now()) {
+    const gap = now - last;
+    if (gap > STALL_MIN_MS) {
+      stalls++;
+      lostMs += gap;
+      if (gap > maxMs) maxMs = gap;
+    }
+    last = now;
+  }
+  const wallMs = last - t0;
+  return { cpuStallsPerSec: (stalls * 1000) / wallMs, cpuStallLostPercent: (100 * lostMs) / wallMs, cpuStallMaxMs: maxMs };
+}
+
+/** Measures the disk limits in `dir` (removes its files afterwards) and the CPU stall floor. */
+export function measureLimits(dir: string, totalBytes: number): MachineLimits {
   return {
     seqWriteMBps: seqWrite(join(dir, "seq-nosync"), totalBytes, false),
     seqWriteFdatasyncMBps: seqWrite(join(dir, "seq-sync"), totalBytes, true),
     fdatasyncPerSec: fdatasyncRate(join(dir, "fdatasync-probe")),
+    ...measureCpuStalls(),
   };
 }

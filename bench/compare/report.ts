@@ -7,7 +7,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { barChartSvg, fmt, type Bar } from "./chart.ts";
 import type { CompareConfig } from "./config.ts";
-import type { DiskLimits } from "./limits.ts";
+import type { MachineLimits } from "./limits.ts";
 import type { SystemDef, SystemId } from "./peers/types.ts";
 import type { Measurement, RoundResult } from "./round.ts";
 import { round, spread, type Spread } from "./stats.ts";
@@ -125,7 +125,7 @@ function p99At(r: ReturnType<typeof summarizeAll>, key: string, id: SystemId): n
 }
 
 /** Everything compare.json holds. */
-export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, disk: DiskLimits[], meta: { notes: string[] } & Record<string, unknown>) {
+export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, disk: MachineLimits[], meta: { notes: string[] } & Record<string, unknown>) {
   const results = summarizeAll(raw);
   const latency5k = "latency-5k";
   const sdkRan = defs.some((d) => d.id === "streambusDurableSdk" || d.id === "streambusRelaxedSdk");
@@ -159,6 +159,9 @@ export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, dis
       seqWriteMBps: rounded(spread(disk.map((d) => d.seqWriteMBps))),
       seqWriteFdatasyncPerMiBMBps: rounded(spread(disk.map((d) => d.seqWriteFdatasyncMBps))),
       fdatasyncPerSec: rounded(spread(disk.map((d) => d.fdatasyncPerSec))),
+      cpuStallsPerSec: rounded(spread(disk.map((d) => d.cpuStallsPerSec))),
+      cpuStallLostPercent: rounded(spread(disk.map((d) => d.cpuStallLostPercent))),
+      cpuStallMaxMs: rounded(spread(disk.map((d) => d.cpuStallMaxMs))),
     },
     results,
     config: cfg,
@@ -259,7 +262,7 @@ export function writeReport(report: Report, dir: string): void {
     "p99 latency at 5,000 records/s (ms): " + Object.entries(report.p99LatencyMsAt5k).map(([k, v]) => `${k} ${fmt(v)}`).join(", "),
     "",
     ...sdkSection(report),
-    `Machine limits: sequential write ${range(report.limits.seqWriteMBps)} MB/s without fdatasync, ${range(report.limits.seqWriteFdatasyncPerMiBMBps)} MB/s with one fdatasync per MiB, ${range(report.limits.fdatasyncPerSec)} fdatasync/s (4 KiB writes).`,
+    `Machine limits: sequential write ${range(report.limits.seqWriteMBps)} MB/s without fdatasync, ${range(report.limits.seqWriteFdatasyncPerMiBMBps)} MB/s with one fdatasync per MiB, ${range(report.limits.fdatasyncPerSec)} fdatasync/s (4 KiB writes). A thread spinning on the clock for 2 s stopped running for over 1 ms ${range(report.limits.cpuStallsPerSec)} times a second (longest ${range(report.limits.cpuStallMaxMs)} ms, ${range(report.limits.cpuStallLostPercent)}% of the time): a single-threaded server or client stalls as long, a floor under every p99.`,
     "",
     "## All figures",
     "",

@@ -7,7 +7,8 @@
  * Every Produce response is checked (error code 0) and fetched offsets must follow each other, so a broker
  * that loses or reorders records fails the run.
  * Usage: bun kafka-wire-latency.ts '{"port":N,"topic":T,"size":S,"rate":R,"durationMs":D,"acks":1,"timeoutMs":T}';
- * handshake in gen/runner.ts. Prints {records, received, acked, elapsedS, cpuS, p50Ms, p99Ms, p999Ms, maxMs}.
+ * handshake in gen/runner.ts. Prints {records, received, acked, elapsedS, cpuS, p50Ms, p99Ms, p999Ms, maxMs}
+ * for send-to-fetch, and produceAckP50Ms / produceAckP99Ms per request (send to acknowledgement).
  */
 import type { Socket } from "bun";
 import { decodeResponse, encodeRequest } from "../../../protocol/envelope.ts";
@@ -78,6 +79,9 @@ let producesSent = 0;
 let producesAnswered = 0;
 /** Records in each Produce request, by correlation id, to count acknowledgements. */
 const producedCounts: number[] = [];
+/** When each Produce request was sent, by correlation id: acknowledgement latency tells the produce leg from the fetch leg. */
+const producedAtMs: number[] = [];
+const ackSamples = new Float64Array(total);
 let fetchOffset = 0n;
 let fetchCorrelation = 0;
 let closing = false;
@@ -92,6 +96,7 @@ const producer = await connect((frame) => {
   const part = (body as ProduceBody).responses[0]?.partitionResponses[0];
   if (!part || part.errorCode !== 0) throw new Error(`produce failed with Kafka error code ${part?.errorCode}`);
   acked += producedCounts[producesAnswered]!;
+  if (producesAnswered < total) ackSamples[producesAnswered] = performance.now() - producedAtMs[producesAnswered]!;
   producesAnswered++;
 }, onError);
 
@@ -128,6 +133,7 @@ function produceDue(due: number): void {
   }
   if (records.length === 0) return;
   producedCounts.push(records.length);
+  producedAtMs.push(performance.now());
   send(producer, encodeRequest({ correlationId: producesSent++, clientId: "wire-latency" }, PRODUCE_API_KEY, PRODUCE_API_VERSION, {
     transactionalId: null, acks: spec.acks ?? 1, timeoutMs: 30_000,
     topicData: [{ name: spec.topic, partitionData: [{ index: 0, records: encodeRecordBatch({ compression: "none", records }) }] }],
@@ -153,5 +159,9 @@ for (let i = 0; i < 100 && producesAnswered < producesSent; i++) await Bun.sleep
 closing = true;
 producer.socket.end();
 consumer.socket.end();
-console.log(JSON.stringify({ records: sentRecords, received, acked, elapsedS, cpuS, ...latencySummary(samples.subarray(0, received)) }));
+const ack = latencySummary(ackSamples.subarray(0, Math.min(producesAnswered, total)));
+console.log(JSON.stringify({
+  records: sentRecords, received, acked, elapsedS, cpuS, ...latencySummary(samples.subarray(0, received)),
+  produceAckP50Ms: ack.p50Ms, produceAckP99Ms: ack.p99Ms,
+}));
 process.exit(0);
