@@ -38,6 +38,10 @@ interface Conn {
 
 function send(c: Conn, frame: Uint8Array): void {
   c.pending.push(frame);
+  flush(c);
+}
+
+function flush(c: Conn): void {
   while (c.pending.length > 0) {
     const head = c.pending[0]!;
     const n = c.socket.write(head);
@@ -62,7 +66,7 @@ async function connect(onFrame: (frame: Uint8Array) => void, onError: (e: Error)
           onError(e as Error);
         }
       },
-      drain: () => send(conn, new Uint8Array(0)),
+      drain: () => flush(conn),
       close: () => onError(new Error("connection closed by the broker")),
     },
   });
