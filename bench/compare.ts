@@ -38,7 +38,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
   const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1]!.split(",") : undefined;
   const systems = only ? SYSTEMS.filter((s) => only.includes(s.id)) : SYSTEMS;
   const raw: Partial<Record<SystemId, RoundResult[]>> = {};
-  const disk: MachineLimits[] = [];
+  const machine: MachineLimits[] = [];
   const t0 = performance.now();
   const onSignal = () => void stopAll().then(() => process.exit(130));
   process.once("SIGINT", onSignal);
@@ -49,7 +49,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
       for (const def of systems) (raw[def.id] ??= []).push(await runSystemRound(def, cfg, round, log));
       const diskDir = mkdtempSync(join(tmpdir(), "sb-compare-disk-"));
       try {
-        disk.push(measureLimits(diskDir, cfg.diskWriteBytes));
+        machine.push(measureLimits(diskDir, cfg.diskWriteBytes));
       } finally {
         rmSync(diskDir, { recursive: true, force: true });
       }
@@ -61,7 +61,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Repor
   }
   const elapsedS = Math.round((performance.now() - t0) / 1000);
   const binary = streambusBinary();
-  const report = buildReport(cfg, systems, raw, disk, {
+  const report = buildReport(cfg, systems, raw, machine, {
     elapsedS,
     machine: { cpuCount: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown" },
     streambusRunFrom: binary ? `${binary} (compiled binary)` : "bun cli/main.ts (from source)",

@@ -93,9 +93,8 @@ async function runOnce(opts: Options, mode: "relaxed" | "durable", run: number):
     await createTopicWithLibrdkafka(broker.bootstrap, topic, 1);
     const spec = { op: "latency", bootstrap: broker.bootstrap, topic, size: RECORD_BYTES, rate: opts.ratePerSec, durationMs: opts.durationMs, acks };
     const timeoutMs = opts.durationMs + 60_000;
-    const port = Number(broker.bootstrap.split(":").at(-1));
     const cmd = opts.client === "sdk" ? bunGenerator("sdk-gen.ts", { ...spec, timeoutMs })
-      : opts.client === "wire" ? bunGenerator("kafka-wire-latency.ts", { ...spec, port, acks: acks === "all" ? -1 : 1, timeoutMs })
+      : opts.client === "wire" ? bunGenerator("kafka-wire-latency.ts", { ...spec, port: broker.port, acks: acks === "all" ? -1 : 1, timeoutMs })
       : kafkaGenerator(spec);
     let logOffset = 0;
     let cpu0 = 0;

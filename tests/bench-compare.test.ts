@@ -48,6 +48,7 @@ test("compare --quick completes and writes compare.json with the headline keys",
     // The wire producer and the append server it is compared with, on the same bytes.
     for (const id of ["streambusRelaxedWire", "appendServer"]) expect(report.results["produce-1KiB-x1"]).toHaveProperty(id);
     expect(typeof report.ratios.relaxedProduce1KiBVsAppendServerLibrdkafka).toBe("number");
+    for (const k of ["seqWriteMBps", "fdatasyncPerSec", "cpuStallsPerSec", "cpuStallMaxMs"]) expect(report.limits[k].median).toBeGreaterThanOrEqual(0);
     expect(existsSync(join(out, "compare.md"))).toBe(true);
     expect(readFileSync(join(out, "compare.produce-1KiB-x1.svg"), "utf8")).toStartWith("<svg");
   } finally {

@@ -69,15 +69,16 @@ const STALL_PROBE_MS = 2_000;
  * Spins this thread on the clock for `probeMs` (allocating nothing, so no collection runs) and counts the
  * gaps above {@link STALL_MIN_MS}: time the thread was runnable but not running. On a VM that includes the
  * host preempting or throttling the vCPU, which guest steal time does not always show. A single-threaded
- * server or client stalls for as long, so these gaps put a floor under p99 latency.
+ * server or client stalls for as long, so these gaps put a floor under p99 latency. `nowMs` is injected by tests.
  */
-export function measureCpuStalls(probeMs = STALL_PROBE_MS): Pick<MachineLimits, "cpuStallsPerSec" | "cpuStallLostPercent" | "cpuStallMaxMs"> {
-  const t0 = performance.now();
+export function measureCpuStalls(probeMs = STALL_PROBE_MS, nowMs: () => number = () => performance.now()): Pick<MachineLimits, "cpuStallsPerSec" | "cpuStallLostPercent" | "cpuStallMaxMs"> {
+  const t0 = nowMs();
   let last = t0;
   let stalls = 0;
   let lostMs = 0;
   let maxMs = 0;
-  for (let now = t0; now - t0 < probeMs; now = performance.now()) {
+  do {
+    const now = nowMs();
     const gap = now - last;
     if (gap > STALL_MIN_MS) {
       stalls++;
@@ -85,7 +86,7 @@ export function measureCpuStalls(probeMs = STALL_PROBE_MS): Pick<MachineLimits, 
       if (gap > maxMs) maxMs = gap;
     }
     last = now;
-  }
+  } while (last - t0 < probeMs);
   const wallMs = last - t0;
   return { cpuStallsPerSec: (stalls * 1000) / wallMs, cpuStallLostPercent: (100 * lostMs) / wallMs, cpuStallMaxMs: maxMs };
 }

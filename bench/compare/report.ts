@@ -125,7 +125,7 @@ function p99At(r: ReturnType<typeof summarizeAll>, key: string, id: SystemId): n
 }
 
 /** Everything compare.json holds. */
-export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, disk: MachineLimits[], meta: { notes: string[] } & Record<string, unknown>) {
+export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, machine: MachineLimits[], meta: { notes: string[] } & Record<string, unknown>) {
   const results = summarizeAll(raw);
   const latency5k = "latency-5k";
   const sdkRan = defs.some((d) => d.id === "streambusDurableSdk" || d.id === "streambusRelaxedSdk");
@@ -156,12 +156,12 @@ export function buildReport(cfg: CompareConfig, defs: SystemDef[], raw: Raw, dis
     coldStartMs: Object.fromEntries(Object.entries(raw).filter(([, rs]) => rs.some((r) => Number.isFinite(r.coldStartMs)))
       .map(([id, rs]) => [id, rounded(spread(rs.map((r) => r.coldStartMs)))])),
     limits: {
-      seqWriteMBps: rounded(spread(disk.map((d) => d.seqWriteMBps))),
-      seqWriteFdatasyncPerMiBMBps: rounded(spread(disk.map((d) => d.seqWriteFdatasyncMBps))),
-      fdatasyncPerSec: rounded(spread(disk.map((d) => d.fdatasyncPerSec))),
-      cpuStallsPerSec: rounded(spread(disk.map((d) => d.cpuStallsPerSec))),
-      cpuStallLostPercent: rounded(spread(disk.map((d) => d.cpuStallLostPercent))),
-      cpuStallMaxMs: rounded(spread(disk.map((d) => d.cpuStallMaxMs))),
+      seqWriteMBps: rounded(spread(machine.map((d) => d.seqWriteMBps))),
+      seqWriteFdatasyncPerMiBMBps: rounded(spread(machine.map((d) => d.seqWriteFdatasyncMBps))),
+      fdatasyncPerSec: rounded(spread(machine.map((d) => d.fdatasyncPerSec))),
+      cpuStallsPerSec: rounded(spread(machine.map((d) => d.cpuStallsPerSec))),
+      cpuStallLostPercent: rounded(spread(machine.map((d) => d.cpuStallLostPercent))),
+      cpuStallMaxMs: rounded(spread(machine.map((d) => d.cpuStallMaxMs))),
     },
     results,
     config: cfg,

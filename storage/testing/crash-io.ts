@@ -35,9 +35,7 @@ export class CrashIO implements StorageIO {
   /** Closes every file still open, as process exit would; the log that used them must not be used again. */
   async crash(): Promise<void> {
     this.#crashed = true;
-    const files = [...this.#open];
-    this.#open.clear();
-    await Promise.all(files.map((f) => f.close()));
+    await Promise.all([...this.#open].map((f) => f.close()));
   }
 
   rename(from: string, to: string): Promise<void> { return this.real.rename(from, to); }
@@ -51,8 +49,6 @@ export class CrashIO implements StorageIO {
 
 /** Delegates to the real file; its close() (the log's own, or crash()'s) closes once and forgets it. */
 class TrackedFile implements StorageFile {
-  #closed = false;
-
   constructor(private readonly real: StorageFile, private readonly openSet: Set<StorageFile>) {}
 
   get path(): string { return this.real.path; }
@@ -65,9 +61,6 @@ class TrackedFile implements StorageFile {
   sizeBytes(): Promise<number> { return this.real.sizeBytes(); }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.openSet.delete(this);
-    await this.real.close();
+    if (this.openSet.delete(this)) await this.real.close();
   }
 }

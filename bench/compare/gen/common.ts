@@ -39,6 +39,22 @@ export function readStamp(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getFloat64(0, true);
 }
 
+/**
+ * Writes queued frames to a socket in order until the kernel takes less than offered; the rest stays at
+ * the head of `pending` for the next call (from the socket's drain handler).
+ */
+export function writeQueued(socket: { write(bytes: Uint8Array): number }, pending: Uint8Array[]): void {
+  while (pending.length > 0) {
+    const head = pending[0]!;
+    const n = socket.write(head);
+    if (n < head.byteLength) {
+      pending[0] = head.subarray(Math.max(0, n));
+      return;
+    }
+    pending.shift();
+  }
+}
+
 /** Fixed-rate pacer: how many records should have been sent by now, ticking every ~1 ms. */
 export function dueCount(t0Ms: number, ratePerSec: number, total: number): number {
   return Math.min(total, Math.floor(((performance.now() - t0Ms) * ratePerSec) / 1000) + 1);

@@ -10,7 +10,7 @@
 import type { Socket } from "bun";
 import { decodeResponse } from "../../../protocol/envelope.ts";
 import { FrameSplitter } from "../../../protocol/frame.ts";
-import { cpuSince, deadline, readyAndWait } from "./common.ts";
+import { cpuSince, deadline, readyAndWait, writeQueued } from "./common.ts";
 import { PRODUCE_API_KEY, PRODUCE_API_VERSION, produceFrames, setCorrelationId } from "./produce-frames.ts";
 
 const spec = JSON.parse(process.argv[2]!) as {
@@ -30,27 +30,15 @@ let nextBaseOffset = 0n;
 let finish!: () => void;
 let fail!: (e: Error) => void;
 const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
-/** Bytes of the frame at the head of the send queue that the kernel has not taken yet. */
+/** Frames the kernel has not taken yet (the head one possibly in part). */
 const pending: Uint8Array[] = [];
-
-function flush(s: Socket<undefined>): void {
-  while (pending.length > 0) {
-    const head = pending[0]!;
-    const n = s.write(head);
-    if (n < head.byteLength) {
-      pending[0] = head.subarray(Math.max(0, n));
-      return;
-    }
-    pending.shift();
-  }
-}
 
 function sendNext(s: Socket<undefined>): void {
   const frame = frames[sent % frames.length]!;
   setCorrelationId(frame, sent);
   sent++;
   pending.push(frame);
-  flush(s);
+  writeQueued(s, pending);
 }
 
 /** Every answer must be a success for the next batch in order: a broker that drops or reorders fails the run. */
@@ -81,7 +69,7 @@ const socket: Socket<undefined> = await Bun.connect({
         fail(e as Error);
       }
     },
-    drain: (s) => flush(s),
+    drain: (s) => writeQueued(s, pending),
     close: () => { if (answered < sent) fail(new Error(`connection closed with ${sent - answered} requests unanswered`)); },
   },
 });

@@ -14,7 +14,7 @@ import type { Socket } from "bun";
 import { decodeResponse, encodeRequest } from "../../../protocol/envelope.ts";
 import { FrameSplitter } from "../../../protocol/frame.ts";
 import { decodeRecordBatches, encodeRecordBatch } from "../../../protocol/record-batch.ts";
-import { cpuSince, deadline, dueCount, latencySummary, readStamp, readyAndWait, stampInto } from "./common.ts";
+import { cpuSince, deadline, dueCount, latencySummary, readStamp, readyAndWait, stampInto, writeQueued } from "./common.ts";
 import { PRODUCE_API_KEY, PRODUCE_API_VERSION } from "./produce-frames.ts";
 
 const spec = JSON.parse(process.argv[2]!) as {
@@ -38,19 +38,7 @@ interface Conn {
 
 function send(c: Conn, frame: Uint8Array): void {
   c.pending.push(frame);
-  flush(c);
-}
-
-function flush(c: Conn): void {
-  while (c.pending.length > 0) {
-    const head = c.pending[0]!;
-    const n = c.socket.write(head);
-    if (n < head.byteLength) {
-      c.pending[0] = head.subarray(Math.max(0, n));
-      return;
-    }
-    c.pending.shift();
-  }
+  writeQueued(c.socket, c.pending);
 }
 
 async function connect(onFrame: (frame: Uint8Array) => void, onError: (e: Error) => void): Promise<Conn> {
@@ -66,7 +54,7 @@ async function connect(onFrame: (frame: Uint8Array) => void, onError: (e: Error)
           onError(e as Error);
         }
       },
-      drain: () => flush(conn),
+      drain: () => writeQueued(conn.socket, conn.pending),
       close: () => onError(new Error("connection closed by the broker")),
     },
   });
